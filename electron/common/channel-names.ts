@@ -1,0 +1,20 @@
+// Every channel name of the contract, free of zod: the sandboxed preload bundles this file to
+// allow-list channels, and a sandboxed preload cannot `require` packages. contract.ts checks at
+// compile time that these lists and the schema maps hold exactly the same names.
+
+export const INVOKE_CHANNELS = ['app.info'] as const;
+export const EVENT_CHANNELS = ['app.log'] as const;
+
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+const invokeSet: ReadonlySet<string> = new Set(INVOKE_CHANNELS);
+const eventSet: ReadonlySet<string> = new Set(EVENT_CHANNELS);
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && invokeSet.has(name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && eventSet.has(name);
+}
