@@ -106,6 +106,17 @@ export const PackManifest = z.object({
     width: z.number().int().positive(),
     scalingFactor: z.number().positive().default(1),
     shiftFactor: z.number().default(0),
+    /**
+     * Optional linear map from one latent pixel (channels values) to RGB in [-1, 1], used only for the
+     * live preview while denoising: rgb = bias + sum_c latent[c] * rgbFactors[c]. Without it the engine
+     * shows the first three channels, each stretched to its own range.
+     */
+    preview: z
+      .object({
+        rgbFactors: z.array(z.tuple([z.number(), z.number(), z.number()])).min(1),
+        rgbBias: z.tuple([z.number(), z.number(), z.number()]).default([0, 0, 0]),
+      })
+      .optional(),
   }),
   video: z.object({
     frames: z.number().int().positive(),
@@ -134,4 +145,31 @@ export const REQUIRED_TENSORS: Record<PackComponentName, { inputs: string[]; out
   vaeDecoder: { inputs: ['latents'], outputs: ['frames'] },
   vaeEncoder: { inputs: ['frames'], outputs: ['latents'] },
   upsampler: { inputs: ['frames'], outputs: ['upscaled'] },
+};
+
+/** One tensor the pipeline feeds or reads: its name, the dtype it uses, and its rank (docs/pack-format.md). */
+export interface RequiredTensor {
+  name: string;
+  dtype: TensorDType;
+  rank: number;
+}
+
+/** The full tensor contract per role (names as REQUIRED_TENSORS, plus dtype and rank). */
+export const REQUIRED_TENSOR_SPECS: Record<PackComponentName, { inputs: RequiredTensor[]; outputs: RequiredTensor[] }> = {
+  textEncoder: {
+    inputs: [{ name: 'input_ids', dtype: 'int64', rank: 2 }],
+    outputs: [{ name: 'text_embeds', dtype: 'float32', rank: 3 }],
+  },
+  denoiser: {
+    inputs: [
+      { name: 'latents', dtype: 'float32', rank: 5 },
+      { name: 'timestep', dtype: 'float32', rank: 1 },
+      { name: 'text_embeds', dtype: 'float32', rank: 3 },
+      { name: 'text_mask', dtype: 'float32', rank: 2 },
+    ],
+    outputs: [{ name: 'velocity', dtype: 'float32', rank: 5 }],
+  },
+  vaeDecoder: { inputs: [{ name: 'latents', dtype: 'float32', rank: 5 }], outputs: [{ name: 'frames', dtype: 'float32', rank: 5 }] },
+  vaeEncoder: { inputs: [{ name: 'frames', dtype: 'float32', rank: 5 }], outputs: [{ name: 'latents', dtype: 'float32', rank: 5 }] },
+  upsampler: { inputs: [{ name: 'frames', dtype: 'float32', rank: 4 }], outputs: [{ name: 'upscaled', dtype: 'float32', rank: 4 }] },
 };
