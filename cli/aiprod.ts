@@ -34,6 +34,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   qa: { summary: 'quality of a video: PSNR/SSIM against a reference, temporal stability', load: () => import('./commands/qa') },
   models: { summary: 'import, list and verify model packs', load: () => import('./commands/models') },
   estimate: { summary: 'time, energy, money and peak memory of a shot, before rendering it', load: () => import('./commands/estimate') },
+  queue: { summary: 'the persistent render queue: add, list, run, pause, resume, cancel', load: () => import('./commands/queue') },
+  report: { summary: 'the sovereignty report: models, licences, network, reproducibility, packaging, scores', load: () => import('./commands/report') },
 };
 
 const MAIN_SYNTAX = { command: '', usage: `<command> [options], where <command> is one of ${Object.keys(COMMANDS).join(', ')}` };
