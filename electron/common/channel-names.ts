@@ -2,8 +2,30 @@
 // allow-list channels, and a sandboxed preload cannot `require` packages. contract.ts checks at
 // compile time that these lists and the schema maps hold exactly the same names.
 
-export const INVOKE_CHANNELS = ['app.info'] as const;
-export const EVENT_CHANNELS = ['app.log'] as const;
+export const INVOKE_CHANNELS = [
+  'app.info',
+  'projects.new',
+  'projects.open',
+  'projects.save',
+  'projects.rename',
+  'projects.close',
+  'projects.recent',
+  'projects.forgetRecent',
+  'projects.pickFolder',
+  'projects.addAudio',
+  'projects.thumbnail',
+  'jobs.list',
+  'jobs.submit',
+  'jobs.cancel',
+  'jobs.retry',
+  'jobs.reorder',
+  'jobs.pause',
+  'jobs.resume',
+  'report.get',
+  'report.export',
+  'report.networkStats',
+] as const;
+export const EVENT_CHANNELS = ['app.log', 'projects.saved', 'jobs.job', 'jobs.progress', 'jobs.preview', 'jobs.status', 'report.network'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

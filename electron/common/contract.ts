@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channel-names';
 import { appDomain } from './channels/app';
+import { projectsDomain } from './channels/projects';
+import { jobsDomain } from './channels/jobs';
+import { reportDomain } from './channels/report';
 import type { IpcResult } from './errors';
 
 // The whole IPC contract: every invoke channel with its payload and result schemas, every event
@@ -10,10 +13,16 @@ import type { IpcResult } from './errors';
 
 export const invokeChannels = {
   ...appDomain.invoke,
+  ...projectsDomain.invoke,
+  ...jobsDomain.invoke,
+  ...reportDomain.invoke,
 };
 
 export const eventChannels = {
   ...appDomain.events,
+  ...projectsDomain.events,
+  ...jobsDomain.events,
+  ...reportDomain.events,
 };
 
 export type InvokeChannelMap = typeof invokeChannels;

@@ -26,8 +26,25 @@ export interface ShellInfo {
 /** Sends an event to every subscriber of its channel. The shell validates `data` against the contract. */
 export type Emit = <C extends EventChannel>(channel: C, data: EventOf<C>) => void;
 
+/** Native dialogs, which only a desktop shell has: Electron's main passes them, the headless host
+ * does not (its handlers answer UNSUPPORTED, and the page asks for a typed path instead). */
+export interface ShellDialogs {
+  /** Asks the user for a folder; null when they cancel. */
+  pickFolder(options: { purpose: 'open' | 'new' }): Promise<string | null>;
+  /** Asks where to save a file (the sovereignty report's export); null when they cancel. */
+  saveFile?(options: SaveFileOptions): Promise<string | null>;
+}
+
+export interface SaveFileOptions {
+  title: string;
+  /** The file name offered, e.g. aiprod-sovereignty-report-2026-11-23T12-00-00Z.html. */
+  defaultName: string;
+  filters: { name: string; extensions: string[] }[];
+}
+
 export interface HandlerContext {
   services: EngineServices;
   shell: ShellInfo;
   emit: Emit;
+  dialogs?: ShellDialogs;
 }

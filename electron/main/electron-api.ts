@@ -99,6 +99,8 @@ export interface IpcMainLike {
 }
 
 export interface UtilityProcessChildLike {
+  /** The OS pid once the process runs (the render queue records it for crash recovery). */
+  readonly pid?: number | undefined;
   postMessage(message: unknown): void;
   kill(): boolean;
   on(event: 'exit', listener: (code: number) => void): unknown;
@@ -109,6 +111,26 @@ export interface UtilityProcessLike {
   fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'pipe' | 'ignore' | 'inherit' }): UtilityProcessChildLike;
 }
 
+export interface OpenDialogOptionsLike {
+  title?: string;
+  buttonLabel?: string;
+  properties: ('openDirectory' | 'createDirectory' | 'dontAddToRecent')[];
+}
+
+export interface SaveDialogOptionsLike {
+  title?: string;
+  defaultPath?: string;
+  buttonLabel?: string;
+  filters?: { name: string; extensions: string[] }[];
+  properties?: ('showOverwriteConfirmation' | 'dontAddToRecent' | 'createDirectory')[];
+}
+
+export interface DialogLike {
+  showOpenDialog(options: OpenDialogOptionsLike): Promise<{ canceled: boolean; filePaths: string[] }>;
+  /** The save dialog (the sovereignty report's export); optional so that tests may leave it out. */
+  showSaveDialog?(options: SaveDialogOptionsLike): Promise<{ canceled: boolean; filePath?: string | undefined }>;
+}
+
 export interface ElectronApi {
   app: AppLike;
   BrowserWindow: BrowserWindowStatic;
@@ -117,4 +139,6 @@ export interface ElectronApi {
   session: { readonly defaultSession: SessionLike };
   ipcMain: IpcMainLike;
   utilityProcess: UtilityProcessLike;
+  /** Native dialogs (the project folder picker); optional so that tests may leave them out. */
+  dialog?: DialogLike;
 }

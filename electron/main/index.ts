@@ -1,5 +1,5 @@
 // Electron's main process entry (built to dist/node/electron-main.js).
-import { app, BrowserWindow, ipcMain, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess } from 'electron';
 import path from 'node:path';
 import { installNetworkGuard } from '../../engine/net';
 import { projectRoot } from '../../engine/system/paths';
@@ -10,7 +10,7 @@ import { startMain } from './start';
 // First: main's own Node side may reach nothing but loopback (the window is boxed in by startMain).
 installNetworkGuard({ label: 'main' });
 
-const electron: ElectronApi = { app, BrowserWindow, ipcMain, protocol, session, utilityProcess };
+const electron: ElectronApi = { app, BrowserWindow, ipcMain, protocol, session, utilityProcess, dialog };
 const root = projectRoot();
 
 startMain(electron, {

@@ -3,7 +3,10 @@ import type { EventOf } from '../common/contract';
 import type { EngineServices, HandlerContext } from '../handlers/context';
 import { checkedEvent } from '../handlers/events';
 import type { BrowserWindowLike, ElectronApi, UtilityProcessChildLike } from './electron-api';
+import { folderDialogs } from './dialogs';
+import { createJobsService, setJobsService } from '../handlers/jobs';
 import { bindIpc } from './ipc';
+import { utilityProcessLauncher } from './jobs-launcher';
 import { createAppProtocolHandler, registerAppScheme } from './protocol';
 import { APP_SCHEME, applyCommandLineSwitches, hardenSession, hardenWebContents } from './security';
 import { createMainWindow } from './window';
@@ -54,7 +57,10 @@ export async function startMain(electron: ElectronApi, options: MainOptions): Pr
     services: options.services,
     shell: { shell: 'electron', shellVersion: options.electronVersion },
     emit,
+    ...(electron.dialog !== undefined ? { dialogs: folderDialogs(electron.dialog) } : {}),
   };
+  // The render queue's workers run in utilityProcesses; the queue opens on the first jobs call.
+  setJobsService(context, createJobsService({ emit, launcher: utilityProcessLauncher(electron.utilityProcess, options.workerPath) }));
   bindIpc(ipcMain, context);
 
   const window = await createMainWindow(BrowserWindow, options.preloadPath, { devTools: options.devTools });

@@ -1,17 +1,23 @@
-import type { ComponentType } from 'react';
-import { StudioPage } from '../features/studio/StudioPage';
+// The studio's pages, as the nav shows them. Names only (no components): unit tests of the shell
+// import this list, and they are type-checked without the DOM library. page-views.ts maps each id
+// to its component.
+
+export const PAGE_IDS = ['studio', 'settings'] as const;
+export type PageId = (typeof PAGE_IDS)[number];
 
 export interface PageDef {
   /** The hash route: #/<id>. */
-  id: string;
+  id: PageId;
   /** The nav link's text. */
   label: string;
-  Component: ComponentType;
 }
 
-/** Pages that exist; the nav shows exactly these. Models, the sovereignty report and settings join
- * this list when their features land. */
-export const PAGES: readonly PageDef[] = [{ id: 'studio', label: 'Studio', Component: StudioPage }];
+/** Pages that exist; the nav shows exactly these, in this order. "Models" and "Sovereignty report"
+ * go between Studio and Settings when their features land. */
+export const PAGES: readonly PageDef[] = [
+  { id: 'studio', label: 'Studio' },
+  { id: 'settings', label: 'Settings' },
+];
 
 export function pageForHash(hash: string): PageDef {
   const id = hash.replace(/^#\/?/, '');

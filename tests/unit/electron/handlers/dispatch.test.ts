@@ -7,7 +7,7 @@ import { stubServices } from '../stub-services';
 
 function context(services = stubServices()): { ctx: HandlerContext; events: { channel: string; data: LogEntry }[] } {
   const events: { channel: string; data: LogEntry }[] = [];
-  const ctx: HandlerContext = { services, shell: { shell: 'host', shellVersion: '0.1.0' }, emit: (channel, data) => events.push({ channel, data }) };
+  const ctx: HandlerContext = { services, shell: { shell: 'host', shellVersion: '0.1.0' }, emit: (channel, data) => events.push({ channel, data: data as LogEntry }) };
   return { ctx, events };
 }
 

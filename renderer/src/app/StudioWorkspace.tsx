@@ -1,0 +1,34 @@
+import { useStudioStore } from './context';
+import { ActivityLog } from '../features/engine-status/ActivityLog';
+import { EngineStatusPanel } from '../features/engine-status/EngineStatusPanel';
+import { ProjectBar } from '../features/projects/ProjectBar';
+import { ProjectStart } from '../features/projects/ProjectStart';
+import { ShotEditor } from '../features/prompt/ShotEditor';
+import { ProjectQueuePanel } from '../features/queue/ProjectQueuePanel';
+import { Timeline } from '../features/timeline/Timeline';
+
+/** The Studio page: the start screen (projects, engine status, activity) until a project is open,
+ * then the editing surface: the project bar, the prompt editor and the timeline. */
+export function StudioWorkspace() {
+  const status = useStudioStore((s) => s.project, (s) => s.status);
+  if (status !== 'open') {
+    return (
+      <div className="page-grid">
+        <ProjectStart />
+        <div className="side">
+          <EngineStatusPanel />
+          <ActivityLog />
+          <ProjectQueuePanel />
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="workspace">
+      <ProjectBar />
+      <ShotEditor />
+      <Timeline />
+      <ProjectQueuePanel />
+    </div>
+  );
+}
