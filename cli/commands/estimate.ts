@@ -151,7 +151,9 @@ function humanText(report: EstimateReport): string {
   const memory = e.memoryKind === 'vram' ? 'VRAM' : 'RAM (CPU render: host memory, not VRAM)';
   const lines = [
     `${e.packId} tier ${e.tier}: ${e.steps} steps, ${e.frames} frames${e.upscale ? ', upscaled' : ''} on ${e.executionProvider} (${e.device})`,
-    `  time    ${formatDuration(e.seconds * 1000)}  (fixed ${formatDuration(b.fixedMs)}, encode ${formatDuration(b.encodeMs)}, ${e.steps} x ${b.perStepMs} ms/step, decode ${formatDuration(b.decodeMs)}${e.upscale ? `, upsample ${formatDuration(b.upsampleMs)}` : ''})`,
+    `  time    ${formatDuration(e.seconds * 1000)}  (pack ${formatDuration(b.packLoadMs)}, sessions ${formatDuration(b.sessionLoadMs)}, encode ${formatDuration(b.encodeMs)}, ` +
+      `${e.steps} x ${b.perStepMs} ms/step + ${formatDuration(b.firstStepExtraMs)} first step, decode ${formatDuration(b.decodeMs)}${e.upscale ? `, upsample ${formatDuration(b.upsampleMs)}` : ''}, ` +
+      `video ${formatDuration(b.videoEncodeMs)}, other ${formatDuration(b.fixedMs)})`,
     `  energy  ${(e.energyKWh * 1000).toFixed(3)} Wh  at ${e.power.gpuWatts + e.power.cpuWatts} W`,
     `  cost    ${e.cost.amount.toFixed(4)} ${e.cost.currency}`,
     `  memory  ${formatBytes(e.vramBytes)} ${memory}${fit.freeBytes === undefined ? '' : `, ${formatBytes(fit.freeBytes)} free`}`,
