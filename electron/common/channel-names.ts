@@ -24,8 +24,21 @@ export const INVOKE_CHANNELS = [
   'report.get',
   'report.export',
   'report.networkStats',
+  'models.list',
+  'models.verify',
+  'models.remove',
+  'models.import',
+  'models.uploadBegin',
+  'models.uploadCancel',
+  'export.start',
+  'export.cancel',
+  'estimate.shot',
+  'estimate.timeline',
+  'estimate.accuracy',
+  'pricing.get',
+  'pricing.save',
 ] as const;
-export const EVENT_CHANNELS = ['app.log', 'projects.saved', 'jobs.job', 'jobs.progress', 'jobs.preview', 'jobs.status', 'report.network'] as const;
+export const EVENT_CHANNELS = ['app.log', 'projects.saved', 'jobs.job', 'jobs.progress', 'jobs.preview', 'jobs.status', 'report.network', 'models.progress', 'models.changed', 'export.progress', 'estimate.calibration', 'pricing.changed'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

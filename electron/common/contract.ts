@@ -4,6 +4,9 @@ import { appDomain } from './channels/app';
 import { projectsDomain } from './channels/projects';
 import { jobsDomain } from './channels/jobs';
 import { reportDomain } from './channels/report';
+import { modelsDomain } from './channels/models';
+import { exportDomain } from './channels/export';
+import { estimateDomain, pricingDomain } from './channels/estimate';
 import type { IpcResult } from './errors';
 
 // The whole IPC contract: every invoke channel with its payload and result schemas, every event
@@ -16,6 +19,10 @@ export const invokeChannels = {
   ...projectsDomain.invoke,
   ...jobsDomain.invoke,
   ...reportDomain.invoke,
+  ...modelsDomain.invoke,
+  ...exportDomain.invoke,
+  ...estimateDomain.invoke,
+  ...pricingDomain.invoke,
 };
 
 export const eventChannels = {
@@ -23,6 +30,10 @@ export const eventChannels = {
   ...projectsDomain.events,
   ...jobsDomain.events,
   ...reportDomain.events,
+  ...modelsDomain.events,
+  ...exportDomain.events,
+  ...estimateDomain.events,
+  ...pricingDomain.events,
 };
 
 export type InvokeChannelMap = typeof invokeChannels;
@@ -46,6 +57,11 @@ export type PayloadArgs<C extends InvokeChannel> = undefined extends PayloadInpu
 export interface AiprodBridge {
   invoke<C extends InvokeChannel>(channel: C, ...args: PayloadArgs<C>): Promise<IpcResult<ResultOf<C>>>;
   subscribe<C extends EventChannel>(channel: C, listener: (data: EventOf<C>) => void): () => void;
+  /**
+   * Electron only: the path on disk of a file the user dropped or picked (webUtils.getPathForFile),
+   * "" for one that has none. The headless host has no such thing: its page uploads the bytes.
+   */
+  pathForFile?(file: Blob): string;
 }
 
 export type { EventChannel, InvokeChannel } from './channel-names';

@@ -16,6 +16,9 @@ import {
   projectsThumbnail,
 } from './projects';
 import { reportExport, reportGet, reportNetworkStats } from './report';
+import { modelsImport, modelsList, modelsRemove, modelsUploadBegin, modelsUploadCancel, modelsVerify } from './models';
+import { exportCancel, exportStart } from './export';
+import { estimateAccuracy, estimateShot, estimateTimeline, pricingGet, pricingSave } from './estimate';
 
 export type Handler<C extends InvokeChannel> = (payload: PayloadOf<C>, ctx: HandlerContext) => Promise<ResultOf<C>> | ResultOf<C>;
 
@@ -42,4 +45,17 @@ export const handlers: { [C in InvokeChannel]: Handler<C> } = {
   'report.get': reportGet,
   'report.export': reportExport,
   'report.networkStats': reportNetworkStats,
+  'models.list': modelsList,
+  'models.verify': modelsVerify,
+  'models.remove': modelsRemove,
+  'models.import': modelsImport,
+  'models.uploadBegin': modelsUploadBegin,
+  'models.uploadCancel': modelsUploadCancel,
+  'export.start': exportStart,
+  'export.cancel': exportCancel,
+  'estimate.shot': estimateShot,
+  'estimate.timeline': estimateTimeline,
+  'estimate.accuracy': estimateAccuracy,
+  'pricing.get': pricingGet,
+  'pricing.save': pricingSave,
 };

@@ -9,6 +9,10 @@ import type { EventOf } from '../common/contract';
 import { HOST_SOCKET_PATH } from '../common/wire';
 import type { EngineServices, HandlerContext } from '../handlers/context';
 import { checkedEvent } from '../handlers/events';
+import { closeJobsService } from '../handlers/jobs';
+import { answerMedia } from '../handlers/media-route';
+import { projectSessionFor } from '../handlers/projects';
+import { closeModelsService } from '../handlers/models';
 import { contentSecurityPolicy, contentTypeOf, resolveRendererFile, securityHeaders } from '../handlers/renderer-files';
 import { createEngineServices } from '../handlers/services';
 import { inputError, workError } from '../../engine/errors';
@@ -16,6 +20,8 @@ import { installNetworkGuard } from '../../engine/net';
 import { projectRoot } from '../../engine/system/paths';
 import { engineVersion } from '../../engine/system/versions';
 import { checkToken, cookieName, hasToken, hostHeaderOk, newToken, tokenCookie, type Gate } from './auth';
+import { sendMedia } from './media';
+import { isModelUploadPath, serveModelUpload } from './model-upload';
 import { ContractSocket } from './socket';
 
 export interface HostOptions {
@@ -116,6 +122,8 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostHeaderOk(gate, request)) return plain(response, 403, 'Forbidden: wrong Host header\n');
+    // Dropped model files arrive here (PUT, same gate as the socket: see model-upload.ts).
+    if (isModelUploadPath((request.url ?? '').split('?', 1)[0] ?? '')) return serveModelUpload(request, response, { gate, ctx, headers: securityHeaders(csp) });
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
     const rawUrl = request.url ?? '';
     const rawPath = rawUrl.split('?', 1)[0] ?? '';
@@ -125,6 +133,9 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
       const location = rawPath.startsWith('/') && !rawPath.startsWith('//') ? rawPath : '/';
       return plain(response, 303, 'See Other\n', { 'Set-Cookie': tokenCookie(gate.port, token), Location: location });
     }
+    // Renders, thumbnails and audio of the projects this host has open (behind the token, like all else).
+    const media = await answerMedia(() => projectSessionFor(ctx).openFolders(), rawUrl, request.headers.range);
+    if (media.kind !== 'not-media') return sendMedia(request, response, media, csp);
     const resolved = await resolveRendererFile(rendererDir, rawPath);
     if (!resolved.ok) return plain(response, resolved.status, `${resolved.reason}\n`);
     const body = await readFile(resolved.file);
@@ -161,12 +172,20 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
     token,
     emit,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // The render queue first: its running job goes back in the queue and its runner marker is cleared.
+      closing ??= closeJobsService(ctx)
+        .catch((error: unknown) => console.error(`aiprod host: closing the render queue failed: ${error instanceof Error ? error.message : String(error)}`))
+        .then(() => closeModelsService(ctx))
+        .catch((error: unknown) => console.error(`aiprod host: closing the model library failed: ${error instanceof Error ? error.message : String(error)}`))
+        .then(
+          () =>
+            new Promise<void>((resolve) => {
+              for (const client of wss.clients) client.terminate();
+              wss.close();
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        );
       return closing;
     },
   };

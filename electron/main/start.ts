@@ -5,6 +5,7 @@ import { checkedEvent } from '../handlers/events';
 import type { BrowserWindowLike, ElectronApi, UtilityProcessChildLike } from './electron-api';
 import { folderDialogs } from './dialogs';
 import { createJobsService, setJobsService } from '../handlers/jobs';
+import { projectSessionFor } from '../handlers/projects';
 import { bindIpc } from './ipc';
 import { utilityProcessLauncher } from './jobs-launcher';
 import { createAppProtocolHandler, registerAppScheme } from './protocol';
@@ -47,7 +48,8 @@ export async function startMain(electron: ElectronApi, options: MainOptions): Pr
 
   await app.whenReady();
   hardenSession(electron.session.defaultSession);
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
+  // The media route reads the open projects of `context` (made below), only once pages request media.
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir, () => projectSessionFor(context).openFolders()));
 
   const emit = <C extends EventChannel>(channel: C, data: EventOf<C>): void => {
     const checked = checkedEvent(channel, data);

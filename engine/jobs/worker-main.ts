@@ -2,6 +2,7 @@
 // from its parent, runs renderShot and streams progress back. It lives apart from the caller so
 // that a crash in native code (onnxruntime, ffmpeg, sharp) ends this process and not the caller.
 // Started by child_process.fork (Node) or Electron's utilityProcess: both are handled below.
+import { calibratePack } from '../cost/calibrate-pack';
 import { AiprodError, serializeError } from '../errors';
 import { installNetworkGuard } from '../net';
 import { renderShot } from '../render/render-shot';
@@ -80,6 +81,25 @@ async function runRender(message: Extract<ToWorker, { type: 'render' }>): Promis
   }
 }
 
+async function runCalibration(message: Extract<ToWorker, { type: 'calibrate' }>): Promise<void> {
+  const { jobId } = message;
+  const controller = new AbortController();
+  current = { jobId, controller };
+  const started = performance.now();
+  try {
+    const result = await calibratePack(message.options, {
+      signal: controller.signal,
+      onRun: (index, total) => channel.send({ type: 'progress', jobId, progress: { stage: 'calibrate', step: index, totalSteps: total, elapsedMs: performance.now() - started } }),
+    });
+    channel.send({ type: 'calibrated', jobId, result });
+  } catch (error) {
+    channel.send({ type: 'failed', jobId, error: toWireError(error) });
+  } finally {
+    current = undefined;
+    if (exitWhenIdle) process.exit(0);
+  }
+}
+
 channel.onMessage((raw) => {
   const parsed = ToWorker.safeParse(raw);
   if (!parsed.success) {
@@ -94,6 +114,13 @@ channel.onMessage((raw) => {
         return;
       }
       void runRender(message);
+      return;
+    case 'calibrate':
+      if (current !== undefined) {
+        channel.send({ type: 'failed', jobId: message.jobId, error: { code: 'WORKER_BUSY', kind: 'work', message: `the render worker is busy with job ${current.jobId}` } });
+        return;
+      }
+      void runCalibration(message);
       return;
     case 'cancel':
       if (current?.jobId === message.jobId) current.controller.abort(new AiprodError('CANCELLED', `render ${message.jobId} was cancelled`, { detail: { jobId: message.jobId } }));

@@ -28,8 +28,14 @@ export const RenderMessage = z.object({
 });
 export const CancelMessage = z.object({ type: z.literal('cancel'), jobId: JobId });
 export const ShutdownMessage = z.object({ type: z.literal('shutdown') });
+/** The estimates' first-use micro-benchmark of a pack (engine/cost/calibrate-pack); cancelled like a render. */
+export const CalibrateMessage = z.object({
+  type: z.literal('calibrate'),
+  jobId: JobId,
+  options: z.object({ packId: z.string().min(1), packSearchDirs: z.array(z.string()), device: Device, home: z.string().min(1) }),
+});
 
-export const ToWorker = z.discriminatedUnion('type', [RenderMessage, CancelMessage, ShutdownMessage]);
+export const ToWorker = z.discriminatedUnion('type', [RenderMessage, CancelMessage, ShutdownMessage, CalibrateMessage]);
 export type ToWorker = z.input<typeof ToWorker>;
 
 /** An error as it crosses the process boundary: engine/errors' shape plus the kind (exit status). */
@@ -53,10 +59,16 @@ export const PreviewMessage = z.object({
 });
 export const DoneMessage = z.object({ type: z.literal('done'), jobId: JobId, result: RenderShotResult });
 export const FailedMessage = z.object({ type: z.literal('failed'), jobId: JobId, error: WireError });
+/** A calibration finished; its progress came as progress messages of stage 'calibrate' (step = run). */
+export const CalibratedMessage = z.object({
+  type: z.literal('calibrated'),
+  jobId: JobId,
+  result: z.object({ packId: z.string(), provider: z.enum(['cuda', 'cpu']), runs: z.number().int().nonnegative(), measuredNow: z.boolean() }),
+});
 /** The worker could not understand a message; it names what was wrong. */
 export const ProtocolErrorMessage = z.object({ type: z.literal('protocol-error'), message: z.string() });
 
-export const FromWorker = z.discriminatedUnion('type', [ReadyMessage, ProgressMessage, PreviewMessage, DoneMessage, FailedMessage, ProtocolErrorMessage]);
+export const FromWorker = z.discriminatedUnion('type', [ReadyMessage, ProgressMessage, PreviewMessage, DoneMessage, FailedMessage, ProtocolErrorMessage, CalibratedMessage]);
 export type FromWorker = z.infer<typeof FromWorker>;
 
 /** A one-line description of why a message failed its schema, for the protocol error. */

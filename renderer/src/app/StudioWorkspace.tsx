@@ -1,5 +1,7 @@
 import { useStudioStore } from './context';
 import { ActivityLog } from '../features/engine-status/ActivityLog';
+import { ExportPanel } from '../features/export/ExportPanel';
+import { PreviewPlayer } from '../features/player/PreviewPlayer';
 import { EngineStatusPanel } from '../features/engine-status/EngineStatusPanel';
 import { ProjectBar } from '../features/projects/ProjectBar';
 import { ProjectStart } from '../features/projects/ProjectStart';
@@ -8,7 +10,7 @@ import { ProjectQueuePanel } from '../features/queue/ProjectQueuePanel';
 import { Timeline } from '../features/timeline/Timeline';
 
 /** The Studio page: the start screen (projects, engine status, activity) until a project is open,
- * then the editing surface: the project bar, the prompt editor and the timeline. */
+ * then the editing surface: the project bar, the prompt editor, the preview, the timeline and the export. */
 export function StudioWorkspace() {
   const status = useStudioStore((s) => s.project, (s) => s.status);
   if (status !== 'open') {
@@ -27,7 +29,9 @@ export function StudioWorkspace() {
     <div className="workspace">
       <ProjectBar />
       <ShotEditor />
+      <PreviewPlayer />
       <Timeline />
+      <ExportPanel />
       <ProjectQueuePanel />
     </div>
   );

@@ -29,12 +29,11 @@ function damage(target: string): void {
 
 describe('openLibraryWithBackup', () => {
   it('takes a backup at each clean open that holds what was committed before it', () => {
-    let { db, report } = openLibraryWithBackup(file, options);
-    expect(report).toMatchObject({ outcome: 'clean', backup: backupPathFor(file), backupError: null });
-    db.prepare('INSERT INTO notes VALUES (?)').run('kept');
-    db.close();
-    ({ db } = openLibraryWithBackup(file, options));
-    db.close();
+    const first = openLibraryWithBackup(file, options);
+    expect(first.report).toMatchObject({ outcome: 'clean', backup: backupPathFor(file), backupError: null });
+    first.db.prepare('INSERT INTO notes VALUES (?)').run('kept');
+    first.db.close();
+    openLibraryWithBackup(file, options).db.close();
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const { db: copy } = openLibraryWithBackup(backupPathFor(file), { ...options, takeBackup: false });
     expect(notes(copy)).toEqual(['kept']);
