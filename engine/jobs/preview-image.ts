@@ -1,6 +1,7 @@
-// The worker's raw RGB preview as a small image data URL for the studio's progress view. Image
-// encoding belongs to engine/media (thumbnail()); it is loaded on the first preview only, so a
-// process that never shows previews (the CLI's queue, most tests) never loads sharp.
+// The worker's raw RGB preview as a small image data URL for the studio's progress view. The queue
+// may run in Electron's main process, so the PNG is made with engine/media's zlib encoder, never
+// with sharp (a native crash there would take the studio down).
+import { encodePng, resizeNearest } from '../media/png';
 import type { RenderPreview } from '../render/result';
 
 export interface PreviewImage {
@@ -13,8 +14,7 @@ export interface PreviewImage {
 export const PREVIEW_WIDTH = 160;
 
 export async function previewImage(preview: RenderPreview, width: number = PREVIEW_WIDTH): Promise<PreviewImage> {
-  const { thumbnail } = await import('../media/images');
-  const png = await thumbnail(preview.rgb, preview.width, preview.height, { width, format: 'png' });
   const height = Math.max(1, Math.round((preview.height * width) / preview.width));
+  const png = encodePng(resizeNearest(preview.rgb, preview.width, preview.height, width, height), width, height);
   return { dataUrl: `data:image/png;base64,${png.toString('base64')}`, width, height };
 }
