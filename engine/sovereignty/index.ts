@@ -16,4 +16,5 @@ export { scoreReport } from './scoring';
 export type { Criterion, CriterionId, ScoreFacts, Verdict } from './scoring';
 export { renderReportHtml, escapeHtml } from './html';
 export { serializeReport, writeReportFile, formatForFile, checkReportDestination, type ReportFormat } from './export';
+export { reportFileName, REPORT_MIME_TYPES } from './export-name';
 export * from './report-schema';

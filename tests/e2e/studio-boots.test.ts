@@ -81,7 +81,7 @@ describe('the studio', () => {
     expect(page.url()).toBe(`http://127.0.0.1:${host.port}/`);
     expect(await page.title()).toBe('AIPROD Studio');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('AIPROD Studio');
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Studio', 'Settings']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Studio', 'Models', 'Sovereignty report', 'Settings']);
 
     const status = page.getByRole('region', { name: 'Engine status' });
     // A value is the definition that follows its term.

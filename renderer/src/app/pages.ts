@@ -2,7 +2,7 @@
 // import this list, and they are type-checked without the DOM library. page-views.ts maps each id
 // to its component.
 
-export const PAGE_IDS = ['studio', 'settings'] as const;
+export const PAGE_IDS = ['studio', 'models', 'report', 'settings'] as const;
 export type PageId = (typeof PAGE_IDS)[number];
 
 export interface PageDef {
@@ -16,6 +16,8 @@ export interface PageDef {
  * go between Studio and Settings when their features land. */
 export const PAGES: readonly PageDef[] = [
   { id: 'studio', label: 'Studio' },
+  { id: 'models', label: 'Models' },
+  { id: 'report', label: 'Sovereignty report' },
   { id: 'settings', label: 'Settings' },
 ];
 

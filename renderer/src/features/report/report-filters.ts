@@ -22,7 +22,7 @@ export const DEPENDENCY_FILTERS = [
 export type DependencyFilter = (typeof DEPENDENCY_FILTERS)[number]['id'];
 
 /** Anything short of "verified" or "not yet verified" is a problem worth finding. */
-const CHECKSUM_PROBLEMS: ReadonlySet<ModelEntryDto['checksums']['state']> = new Set(['modified', 'missing', 'no-checksums']);
+export const CHECKSUM_PROBLEMS: ReadonlySet<ModelEntryDto['checksums']['state']> = new Set(['modified', 'missing', 'no-checksums']);
 
 const MODEL_TESTS: Record<ModelFilter, (m: ModelEntryDto) => boolean> = {
   all: () => true,
