@@ -12,6 +12,7 @@ import { inputError } from '../errors';
 import type { AiprodError } from '../errors';
 import { streamVideoFrames } from '../media/frame-stream';
 import type { StreamInfo } from '../media/frame-stream';
+import type { PromptQa } from './prompt-adherence';
 import { meanSquaredError, overallPsnr, psnrFromMse } from './psnr';
 import { BlockSsim, GaussianSsim } from './ssim';
 import { flickerIndex, meanOf } from './temporal';
@@ -58,6 +59,8 @@ export interface QaReport {
   perFrame: QaFrame[];
   /** Present when inputs were adapted (e.g. trimmed), saying how. */
   policy?: { frames: string };
+  /** Present when a prompt was given: its adherence as the pack's judge scores it, or why it is not scored (prompt-adherence.ts). */
+  prompt?: PromptQa;
   method: { plane: string; psnr: string; ssim: string; ssimFfmpeg: string; temporal: string };
 }
 
@@ -283,5 +286,17 @@ export function formatQaReport(report: QaReport): string {
   }
   lines.push(`temporal   frame-to-frame ssim ${fmt(report.temporal.meanFrameSsim, 4)} (min ${fmt(report.temporal.minFrameSsim, 4)}), flicker ${fmt(report.temporal.flicker, 3)} luma levels`);
   if (report.policy !== undefined) lines.push(`policy     ${report.policy.frames}`);
+  if (report.prompt !== undefined) lines.push(...formatPromptQa(report.prompt));
   return lines.join('\n');
+}
+
+function formatPromptQa(prompt: PromptQa): string[] {
+  if (!prompt.scored) return [`prompt     not scored: ${prompt.reason}`];
+  const attribute = (name: 'colour' | 'motion' | 'shape'): string => {
+    const match = prompt.matches[name];
+    if (match === null) return `${name} ${prompt.observed[name]} (not asked)`;
+    return `${name} ${prompt.observed[name]} ${match ? '=' : '!='} ${prompt.expected[name]}`;
+  };
+  const score = prompt.score === null ? 'n/a' : `${(100 * prompt.score).toFixed(0)} %`;
+  return [`prompt     ${score} by ${prompt.judge} (${prompt.model}): ${attribute('colour')}, ${attribute('motion')}, ${attribute('shape')}`];
 }
