@@ -15,6 +15,7 @@ const quiet = args.has('--quiet');
 const ENTRIES = [
   ['cli/aiprod.ts', 'aiprod.js', 'esm'],
   ['engine/jobs/worker-main.ts', 'worker.js', 'esm'],
+  ['engine/qa/qa-process-main.ts', 'qa-worker.js', 'esm'],
   ['electron/main/index.ts', 'electron-main.js', 'esm'],
   ['electron/preload/index.ts', 'preload.cjs', 'cjs'],
 ];

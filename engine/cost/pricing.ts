@@ -68,7 +68,8 @@ export function parsePricing(value: unknown, file: string): Pricing {
 }
 
 function throwInvalid(file: string, field: string, text: string): never {
-  throw inputError('PRICING_INVALID', `pricing file ${file} is invalid: ${text}`, { file, field });
+  // `reason` is the text without the file: what a form shows under the field.
+  throw inputError('PRICING_INVALID', `pricing file ${file} is invalid: ${text}`, { file, field, reason: text });
 }
 
 /** Reads and validates a pricing file. Unreadable, not JSON or out of range: one input error naming file and field. */
@@ -124,8 +125,10 @@ export class PricingSettings {
   private value: Pricing;
 
   private constructor(
-    private readonly file: string,
+    private file: string,
     initial: Pricing,
+    /** Where save() writes; default the file read. */
+    private readonly saveFile: string = file,
   ) {
     this.value = initial;
   }
@@ -133,6 +136,28 @@ export class PricingSettings {
   /** Loads the file once; an invalid file at start-up throws, there is nothing to keep yet. */
   static open(file: string): PricingSettings {
     return new PricingSettings(file, loadPricing(file));
+  }
+
+  /**
+   * The studio's settings: read from the user's file in `home` when it exists, else from the shipped
+   * one; saved to the user's file always, so the shipped defaults are never overwritten. A user file
+   * that is invalid at start-up does not stop the studio: the shipped settings apply and `problem`
+   * says why, until a valid save replaces the file.
+   */
+  static forHome(home: string, shipped: string): { settings: PricingSettings; problem?: AiprodError } {
+    const user = userPricingFile(home);
+    const file = resolvePricingFile(home, shipped);
+    try {
+      return { settings: new PricingSettings(file, loadPricing(file), user) };
+    } catch (error) {
+      if (!isAiprodError(error) || file === shipped) throw error;
+      return { settings: new PricingSettings(shipped, loadPricing(shipped), user), problem: error };
+    }
+  }
+
+  /** The file the settings in force were read from (or last saved to). */
+  source(): string {
+    return this.file;
   }
 
   current(): Pricing {
@@ -151,7 +176,8 @@ export class PricingSettings {
   }
 
   async save(next: unknown): Promise<Pricing> {
-    this.value = await savePricing(this.file, next);
+    this.value = await savePricing(this.saveFile, next);
+    this.file = this.saveFile;
     return this.value;
   }
 }

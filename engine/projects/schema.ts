@@ -4,6 +4,7 @@
 // the IPC contract (electron/common may import nothing of ours); a unit test proves they agree.
 import { z } from 'zod';
 import { MAX_SEED } from '../random/seeded';
+import { QaThresholds } from '../qa/thresholds';
 import { DEVICES } from '../render/request';
 import { TIER_NAMES } from '../render/tiers';
 
@@ -102,6 +103,8 @@ export const ProjectSettings = z.object({
   defaultModel: z.string().min(1).max(200),
   /** Where this project's renders run: auto picks CUDA when it works, else the CPU. */
   device: DeviceName,
+  /** The QA panel's pass/fail bar; left out: the defaults (engine/qa/thresholds.ts). */
+  qa: QaThresholds.optional(),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKSUMS_FILE, parseChecksums } from '../models/checksums';
+import type { RecordedActual, RecordedEstimate } from '../cost/render-costs';
 import type { PackManifest } from '../models/pack-format';
 import type { RuntimeVersions } from '../system/versions';
 import { writeFileAtomic } from './files';
@@ -46,6 +47,10 @@ export interface RenderRecord {
   warnings: string[];
   /** The rendering process's network guard: proof that nothing tried to leave the machine. */
   networkGuard: { installed: boolean; attempts: number; blocked: number };
+  /** The cost estimate made before the render (engine/cost/render-costs), null when none could be made. */
+  estimate?: RecordedEstimate | null;
+  /** What the render took, beside the estimate: time measured, energy and money at the estimate's rates. */
+  actual?: RecordedActual | null;
 }
 
 /**

@@ -2,11 +2,13 @@
 // work), load the pack, run the text-to-video pipeline, encode the MP4 (temp file + rename), then
 // write the reproducibility record (atomically). A failure at any point leaves no output behind.
 import { rm } from 'node:fs/promises';
+import { RenderCosts, type RenderCostOptions } from '../cost/render-costs';
 import { AiprodError, workError } from '../errors';
 import { encodeVideo } from '../media/encode';
 import { ffmpegInfo } from '../media/ffmpeg-locate';
 import { networkGuardStats } from '../net';
 import { findPack } from '../models/pack-loader';
+import { gateRegisteredPack } from '../models/render-gate';
 import { runTextToVideo } from '../pipelines/text-to-video/pipeline';
 import { runtimeVersions } from '../system/versions';
 import { sha256File, sha256Hex } from './files';
@@ -28,6 +30,8 @@ export interface RenderShotOptions {
   onProgress?: (progress: RenderProgress) => void;
   onPreview?: (preview: RenderPreview) => void;
   signal?: AbortSignal;
+  /** Where the estimate before the render and the calibration after it live; false: no estimate (benchmarks). */
+  costs?: RenderCostOptions | false;
 }
 
 function checkNotAborted(signal: AbortSignal | undefined, what: string): void {
@@ -52,11 +56,15 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
 
   report('load', 0, 1);
   const pack = await findPack(parsed.model, [...options.packSearchDirs]);
+  // A pack the model library holds (shipped or imported) renders only with the bytes it verified.
+  await gateRegisteredPack(pack);
   const settings = resolveSettings(parsed, pack.manifest, loadTiers());
   const fileHashes = await packFileHashes(pack.dir, pack.manifest);
   const packLoadMs = elapsed();
   report('load', 1, 1);
   checkNotAborted(options.signal, 'after loading the model');
+  // Estimated before the minutes of work (never calibrated here); on CUDA a shot that would not fit is refused now.
+  const costs = options.costs === false ? undefined : await RenderCosts.begin({ pack, tier: parsed.tier, settings, device: options.device }, options.costs ?? {});
 
   const pipelineStarted = performance.now();
   const video = await runTextToVideo(
@@ -74,6 +82,7 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
       device: options.device,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onStep: (event) => {
+        costs?.observe(event);
         options.onProgress?.({ stage: event.stage, step: event.step, totalSteps: event.totalSteps, elapsedMs: elapsed(), etaMs: Math.max(0, event.etaMs) });
         if (event.preview !== undefined) options.onPreview?.(event.preview);
       },
@@ -109,7 +118,8 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
       videoEncodeMs,
       totalMs: elapsed(),
     };
-    const warnings = [...settings.warnings, ...video.warnings];
+    const warnings = [...settings.warnings, ...video.warnings, ...(costs?.warnings ?? [])];
+    const estimated = costs?.recordFields(timings, video.executionProvider);
     const record: RenderRecord = {
       format: RECORD_FORMAT,
       createdAt: new Date().toISOString(),
@@ -138,9 +148,12 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
       outputSha256,
       warnings,
       networkGuard: (({ installed, attempts, blocked }) => ({ installed, attempts, blocked }))(networkGuardStats()),
+      ...(estimated === undefined ? {} : estimated),
     };
     await writeRecord(target.record, record);
     report('record', 1, 1);
+    // After the record: only a finished render refines the calibration.
+    const calibrationWarning = costs?.commit(video.executionProvider, timings);
     return {
       output: encoded.output,
       record: target.record,
@@ -156,7 +169,7 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
       model: { id: pack.manifest.id, version: pack.manifest.version },
       executionProvider: video.executionProvider,
       ...(video.providerReason === undefined ? {} : { providerReason: video.providerReason }),
-      warnings,
+      warnings: calibrationWarning === undefined ? warnings : [...warnings, calibrationWarning],
       timings,
       frameHash,
       outputSha256,

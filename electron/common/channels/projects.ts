@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineDomain } from './define';
+import { QaThresholds } from './qa';
 
 // The projects domain: project folders (new, open, save, rename, close), the recent list, audio
 // for the timeline and thumbnails of rendered shots. The project document below is the same shape as
@@ -98,6 +99,8 @@ export const ProjectSettings = z.object({
   defaultTier: TierNameSchema,
   defaultModel: z.string().min(1).max(200),
   device: DeviceNameSchema,
+  /** The QA panel's pass/fail bar; left out: the defaults (DEFAULT_QA_THRESHOLDS). */
+  qa: QaThresholds.optional(),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 

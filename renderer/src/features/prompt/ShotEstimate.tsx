@@ -1,64 +1,98 @@
-import { useEffect, useState } from 'react';
-import { isInvokeChannel } from '../../../../electron/common/channel-names';
+import type { ShotEstimateDto } from '../../../../electron/common/channels/estimate';
 import type { DeviceName, Shot } from '../../../../electron/common/channels/projects';
 import { useStudio } from '../../app/context';
+import { useEstimateStore } from '../estimate/estimate-store';
+import { formatBytes, formatEnergy, formatMoney, formatSeconds } from '../estimate/format';
+import { useLatestQuery } from '../estimate/use-latest-query';
+import '../estimate/estimate.css';
 
-// The place of the shot's cost estimate. It comes from the engine's `estimate.shot` channel (the
-// cost domain); until the contract has that channel this shows nothing at all: the studio never
-// shows a number the engine did not compute. The request and the keys read below are those of
-// `aiprod estimate` (DESIGN.md §3); the cost domain may adjust both when it adds the channel.
+// The cost of the shot in focus, from the engine's `estimate.shot` (the keys of `aiprod estimate`):
+// time, energy, money, peak memory and provider, asked again after a short pause whenever a
+// setting of the shot or the project's device changes; a late answer to an older question is
+// dropped. The studio never shows a number the engine did not compute: while a pack is first
+// calibrated it shows the engine's first guess, marked as such, and "calibrating…".
 
-const ESTIMATE_CHANNEL = 'estimate.shot';
 const DEBOUNCE_MS = 300;
 
-interface Estimate {
-  seconds: number;
-  energyKWh: number;
-  cost: { amount: number; currency: string };
-  vramBytes: number;
-  executionProvider: string;
-}
-
-function readEstimate(value: unknown): Estimate | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
-  const cost = v.cost as Record<string, unknown> | undefined;
-  if (typeof v.seconds !== 'number' || typeof v.energyKWh !== 'number' || typeof v.vramBytes !== 'number' || typeof v.executionProvider !== 'string') return null;
-  if (typeof cost?.amount !== 'number' || typeof cost.currency !== 'string') return null;
-  return { seconds: v.seconds, energyKWh: v.energyKWh, cost: { amount: cost.amount, currency: cost.currency }, vramBytes: v.vramBytes, executionProvider: v.executionProvider };
-}
-
-function EngineEstimate({ shot, device }: { shot: Shot; device: DeviceName }) {
-  const { api } = useStudio();
-  const [state, setState] = useState<{ estimate: Estimate | null; error: string | null }>({ estimate: null, error: null });
-  const { model, tier, steps, frames } = shot;
-  useEffect(() => {
-    let live = true;
-    const timer = setTimeout(() => {
-      // The channel is not in this build's contract types yet, so the call is made untyped and the
-      // answer is checked field by field.
-      const invoke = api.invoke as unknown as (channel: string, payload: unknown) => Promise<unknown>;
-      invoke(ESTIMATE_CHANNEL, { model, tier, steps, frames, device }).then(
-        (value) => live && setState({ estimate: readEstimate(value), error: readEstimate(value) === null ? 'the estimate has an unexpected shape' : null }),
-        (error: unknown) => live && setState({ estimate: null, error: error instanceof Error ? error.message : String(error) }),
+function CalibrationNote({ estimate }: { estimate: ShotEstimateDto }) {
+  const { calibration } = estimate;
+  switch (calibration.state) {
+    case 'calibrating':
+      return (
+        <p className="muted estimate-note" role="status">
+          Calibrating… this machine is measuring {estimate.model} on {estimate.executionProvider.toUpperCase()}; this is a first guess until it is done.
+        </p>
       );
-    }, DEBOUNCE_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [api, model, tier, steps, frames, device]);
-  if (state.error !== null) return <p className="muted wide">Estimate unavailable: {state.error}</p>;
-  const e = state.estimate;
-  if (e === null) return null;
+    case 'failed':
+      return <p className="muted estimate-note">First guess: calibrating {estimate.model} failed ({calibration.message ?? 'no reason given'}).</p>;
+    case 'uncalibrated':
+      return <p className="muted estimate-note">First guess: {calibration.message ?? `${estimate.model} has not been measured on this machine yet`}.</p>;
+    case 'calibrated':
+      return null;
+  }
+}
+
+function EstimateFigures({ estimate, stale }: { estimate: ShotEstimateDto; stale: boolean }) {
+  const memory = estimate.memoryKind === 'vram' ? 'VRAM' : 'RAM';
   return (
-    <p className="wide estimate" aria-label="Estimate">
-      About {e.seconds.toFixed(1)} s on {e.executionProvider.toUpperCase()}, {(e.vramBytes / 1024 ** 3).toFixed(1)} GiB, {e.energyKWh.toFixed(4)} kWh, {e.cost.amount.toFixed(3)} {e.cost.currency}
-    </p>
+    <dl className={`estimate-figures${stale ? ' stale' : ''}`}>
+      <div>
+        <dt>Time</dt>
+        <dd>
+          <data value={estimate.seconds}>{formatSeconds(estimate.seconds)}</data>
+        </dd>
+      </div>
+      <div>
+        <dt>Energy</dt>
+        <dd>{formatEnergy(estimate.energyKWh)}</dd>
+      </div>
+      <div>
+        <dt>Cost</dt>
+        <dd>
+          <data value={estimate.cost.amount}>{formatMoney(estimate.cost.amount, estimate.cost.currency)}</data>
+        </dd>
+      </div>
+      <div>
+        <dt>Memory</dt>
+        <dd title={estimate.memoryNote}>
+          {formatBytes(estimate.vramBytes)} {memory}
+        </dd>
+      </div>
+      <div>
+        <dt>Provider</dt>
+        <dd title={estimate.providerReason ?? estimate.device}>{estimate.executionProvider.toUpperCase()}</dd>
+      </div>
+    </dl>
   );
 }
 
 export function ShotEstimate({ shot, device }: { shot: Shot; device: DeviceName }) {
-  if (!isInvokeChannel(ESTIMATE_CHANNEL)) return null;
-  return <EngineEstimate shot={shot} device={device} />;
+  const { api } = useStudio();
+  const revision = useEstimateStore((s) => s.revision);
+  const { model, tier, steps, frames, guidance } = shot;
+  const request = {
+    model,
+    tier,
+    device,
+    ...(steps === undefined ? {} : { steps }),
+    ...(frames === undefined ? {} : { frames }),
+    ...(guidance === undefined ? {} : { guidance }),
+  };
+  const query = useLatestQuery(JSON.stringify(request), revision, () => api.invoke('estimate.shot', request), DEBOUNCE_MS);
+  const estimate = query.value;
+  return (
+    <section className="wide estimate" aria-label="Shot estimate" aria-busy={query.pending}>
+      {query.error !== null ? (
+        <p className="estimate-problem">Estimate unavailable: {query.error.message}</p>
+      ) : estimate === null ? (
+        <p className="muted">Estimating…</p>
+      ) : (
+        <>
+          <EstimateFigures estimate={estimate} stale={query.pending} />
+          <CalibrationNote estimate={estimate} />
+          {estimate.fit.fits ? null : <p className="estimate-problem">{estimate.fit.message ?? 'This shot may not fit in memory.'}</p>}
+        </>
+      )}
+    </section>
+  );
 }

@@ -3,6 +3,8 @@ import { useStore } from 'zustand';
 import { DEVICE_NAMES, PROJECT_LIMITS, TIER_NAMES, type DeviceName, type TierName } from '../../../../electron/common/channels/projects';
 import { useStudio, useStudioStore } from '../../app/context';
 import { DraftField, numberParser, SelectField, type Parsed } from '../prompt/fields';
+import { PricingSection } from '../estimate/PricingSection';
+import { QaThresholdsSection } from '../qa/QaThresholdsSection';
 
 // Settings. Decision: the default tier, the model a new shot starts with, the frame rate and the
 // device are settings of the PROJECT (saved in project.aiprod.json), not of the app: they shape
@@ -53,14 +55,21 @@ function ProjectSettingsForm() {
 export function SettingsPage() {
   const { stores } = useStudio();
   const open = useStore(stores.project, (s) => s.status === 'open');
-  return open ? (
-    <ProjectSettingsForm />
-  ) : (
-    <section className="panel" aria-labelledby="settings-title">
-      <h2 id="settings-title">Settings</h2>
-      <p className="muted">
-        The settings on this page belong to a project. <a href="#/studio">Open or create a project in the Studio</a> to change them.
-      </p>
-    </section>
+  // Pricing is app-wide (AIPROD_HOME), so it shows with or without a project.
+  return (
+    <>
+      {open ? (
+        <ProjectSettingsForm />
+      ) : (
+        <section className="panel" aria-labelledby="settings-title">
+          <h2 id="settings-title">Settings</h2>
+          <p className="muted">
+            The project settings on this page belong to a project. <a href="#/studio">Open or create a project in the Studio</a> to change them.
+          </p>
+        </section>
+      )}
+      <QaThresholdsSection />
+      <PricingSection />
+    </>
   );
 }
