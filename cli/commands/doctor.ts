@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { isAiprodError } from '../../engine/errors';
 import { ffmpegInfo } from '../../engine/media/ffmpeg-locate';
+import { ModelLibrary } from '../../engine/models/model-library';
 import { networkGuardStats } from '../../engine/net';
 import { probeCuda } from '../../engine/runtime/cuda-probe';
 import { gpuFacts } from '../../engine/system/gpu';
@@ -31,9 +32,24 @@ async function ffmpegReport(): Promise<FfmpegReport> {
   }
 }
 
+/** The model registry's packs with their status (the cheap size-and-mtime check, no hashing). */
+async function registryReport() {
+  try {
+    const library = await ModelLibrary.open();
+    try {
+      const packs = (await library.list()).map((p) => ({ id: p.id, name: p.name, version: p.version, status: p.status, verified: p.verified, renderable: p.renderable, source: p.source, path: p.path, problem: p.problem }));
+      return { database: library.paths.database, packs, warnings: [...library.warnings], error: null };
+    } finally {
+      library.close();
+    }
+  } catch (error) {
+    return { database: null, packs: [], warnings: [], error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export async function buildDoctorReport(extraPackDirs: readonly string[] = []) {
   const searchDirs = packSearchDirs(extraPackDirs);
-  const [cuda, gpu, ffmpeg, models] = await Promise.all([probeCuda(), gpuFacts(), ffmpegReport(), packInventory(searchDirs)]);
+  const [cuda, gpu, ffmpeg, models, registry] = await Promise.all([probeCuda(), gpuFacts(), ffmpegReport(), packInventory(searchDirs), registryReport()]);
   const versions = runtimeVersions();
   const { installed, label, attempts, blocked, since } = networkGuardStats();
   const guard = { installed, label, attempts, blocked, since };
@@ -57,6 +73,7 @@ export async function buildDoctorReport(extraPackDirs: readonly string[] = []) {
     gpu,
     ffmpeg,
     models,
+    registry,
     packSearchDirs: searchDirs,
     aiprodHome: aiprodHome(),
     engine: versions.engine,
@@ -86,6 +103,14 @@ function humanReport(report: DoctorReport): string {
     `     model packs (searched ${report.packSearchDirs.join(', ')}):`,
     ...(report.models.length === 0 ? ['       none found'] : report.models.map((m) => `       ${mark(m.renderable)}${m.id} ${m.version} [${m.status}] ${m.dir}${m.problem ? `: ${m.problem}` : ''}`)),
     `     library: ${report.aiprodHome}`,
+    report.registry.error !== null
+      ? `${mark(false)}model registry: ${report.registry.error}`
+      : `     model registry (${report.registry.database}):`,
+    ...(report.registry.error === null && report.registry.packs.length === 0 ? ['       no packs registered'] : []),
+    ...report.registry.packs.map(
+      (p) => `       ${mark(p.renderable && p.status === 'ok')}${p.id} ${p.version} [${p.status}${p.status === 'ok' ? (p.verified ? ', verified' : ', not verified yet') : ''}] ${p.source}${p.problem ? `: ${p.problem}` : ''}`,
+    ),
+    ...report.registry.warnings.map((w) => `       warning: ${w}`),
     report.networkGuard.installed
       ? `${mark(true)}network guard: only loopback allowed (${report.networkGuard.blocked} blocked so far)`
       : `${mark(false)}network guard: not installed in this process`,

@@ -37,8 +37,12 @@ export const INVOKE_CHANNELS = [
   'estimate.accuracy',
   'pricing.get',
   'pricing.save',
+  'qa.get',
+  'qa.run',
+  'qa.rerender',
+  'qa.cancel',
 ] as const;
-export const EVENT_CHANNELS = ['app.log', 'projects.saved', 'jobs.job', 'jobs.progress', 'jobs.preview', 'jobs.status', 'report.network', 'models.progress', 'models.changed', 'export.progress', 'estimate.calibration', 'pricing.changed'] as const;
+export const EVENT_CHANNELS = ['app.log', 'projects.saved', 'jobs.job', 'jobs.progress', 'jobs.preview', 'jobs.status', 'report.network', 'models.progress', 'models.changed', 'export.progress', 'estimate.calibration', 'pricing.changed', 'qa.progress'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -7,6 +7,7 @@ import { reportDomain } from './channels/report';
 import { modelsDomain } from './channels/models';
 import { exportDomain } from './channels/export';
 import { estimateDomain, pricingDomain } from './channels/estimate';
+import { qaDomain } from './channels/qa';
 import type { IpcResult } from './errors';
 
 // The whole IPC contract: every invoke channel with its payload and result schemas, every event
@@ -23,6 +24,7 @@ export const invokeChannels = {
   ...exportDomain.invoke,
   ...estimateDomain.invoke,
   ...pricingDomain.invoke,
+  ...qaDomain.invoke,
 };
 
 export const eventChannels = {
@@ -34,6 +36,7 @@ export const eventChannels = {
   ...exportDomain.events,
   ...estimateDomain.events,
   ...pricingDomain.events,
+  ...qaDomain.events,
 };
 
 export type InvokeChannelMap = typeof invokeChannels;

@@ -19,6 +19,7 @@ import { reportExport, reportGet, reportNetworkStats } from './report';
 import { modelsImport, modelsList, modelsRemove, modelsUploadBegin, modelsUploadCancel, modelsVerify } from './models';
 import { exportCancel, exportStart } from './export';
 import { estimateAccuracy, estimateShot, estimateTimeline, pricingGet, pricingSave } from './estimate';
+import { qaCancel, qaGet, qaRerender, qaRun } from './qa';
 
 export type Handler<C extends InvokeChannel> = (payload: PayloadOf<C>, ctx: HandlerContext) => Promise<ResultOf<C>> | ResultOf<C>;
 
@@ -58,4 +59,8 @@ export const handlers: { [C in InvokeChannel]: Handler<C> } = {
   'estimate.accuracy': estimateAccuracy,
   'pricing.get': pricingGet,
   'pricing.save': pricingSave,
+  'qa.get': qaGet,
+  'qa.run': qaRun,
+  'qa.rerender': qaRerender,
+  'qa.cancel': qaCancel,
 };

@@ -13,6 +13,7 @@ import { closeJobsService } from '../handlers/jobs';
 import { answerMedia } from '../handlers/media-route';
 import { projectSessionFor } from '../handlers/projects';
 import { closeModelsService } from '../handlers/models';
+import { closeEstimateService } from '../handlers/estimate';
 import { contentSecurityPolicy, contentTypeOf, resolveRendererFile, securityHeaders } from '../handlers/renderer-files';
 import { createEngineServices } from '../handlers/services';
 import { inputError, workError } from '../../engine/errors';
@@ -177,6 +178,9 @@ export async function startHost(options: HostOptions = {}): Promise<HostHandle> 
         .catch((error: unknown) => console.error(`aiprod host: closing the render queue failed: ${error instanceof Error ? error.message : String(error)}`))
         .then(() => closeModelsService(ctx))
         .catch((error: unknown) => console.error(`aiprod host: closing the model library failed: ${error instanceof Error ? error.message : String(error)}`))
+        // Running calibrations are cancelled (their workers go) and the estimates' database closes.
+        .then(() => closeEstimateService(ctx))
+        .catch((error: unknown) => console.error(`aiprod host: closing the estimates failed: ${error instanceof Error ? error.message : String(error)}`))
         .then(
           () =>
             new Promise<void>((resolve) => {

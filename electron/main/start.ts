@@ -5,6 +5,7 @@ import { checkedEvent } from '../handlers/events';
 import type { BrowserWindowLike, ElectronApi, UtilityProcessChildLike } from './electron-api';
 import { folderDialogs } from './dialogs';
 import { createJobsService, setJobsService } from '../handlers/jobs';
+import { createEstimateService, setEstimateService } from '../handlers/estimate';
 import { projectSessionFor } from '../handlers/projects';
 import { bindIpc } from './ipc';
 import { utilityProcessLauncher } from './jobs-launcher';
@@ -63,6 +64,8 @@ export async function startMain(electron: ElectronApi, options: MainOptions): Pr
   };
   // The render queue's workers run in utilityProcesses; the queue opens on the first jobs call.
   setJobsService(context, createJobsService({ emit, launcher: utilityProcessLauncher(electron.utilityProcess, options.workerPath) }));
+  // A pack's first-use calibration runs in a utilityProcess of its own, like a render.
+  setEstimateService(context, createEstimateService({ emit, launcher: utilityProcessLauncher(electron.utilityProcess, options.workerPath) }));
   bindIpc(ipcMain, context);
 
   const window = await createMainWindow(BrowserWindow, options.preloadPath, { devTools: options.devTools });

@@ -9,13 +9,21 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
+/** The part of Electron's webUtils the bridge uses. */
+export interface WebUtilsLike {
+  getPathForFile(file: never): string;
+}
+
 /**
- * window.aiprod: typed invoke and subscribe over the contract's channels, nothing else. Channel
+ * window.aiprod: typed invoke and subscribe over the contract's channels, and pathForFile (the
+ * path of a file the user dropped, for models.import), nothing else. Channel
  * names are allow-listed here as well as in main; listeners get the event's data only, never
  * Electron's event object (which would hand the page a way back to ipcRenderer).
  */
-export function createBridge(ipcRenderer: IpcRendererLike): AiprodBridge {
+export function createBridge(ipcRenderer: IpcRendererLike, webUtils?: WebUtilsLike): AiprodBridge {
   return {
+    // A function over one File, not webUtils itself: the page learns paths of what it was given only.
+    ...(webUtils === undefined ? {} : { pathForFile: (file: Blob): string => webUtils.getPathForFile(file as never) }),
     invoke<C extends InvokeChannel>(channel: C, ...args: PayloadArgs<C>): Promise<IpcResult<ResultOf<C>>> {
       if (!isInvokeChannel(channel)) {
         return Promise.resolve(ipcFailure(TRANSPORT_ERROR_CODES.UNKNOWN_CHANNEL, `Unknown channel ${JSON.stringify(channel) ?? String(channel)}`));

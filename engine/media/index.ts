@@ -4,7 +4,7 @@ export type { FfmpegInfo, FfmpegLocation, FfmpegSource } from './ffmpeg-locate';
 export { encodeVideo, QUALITY_CRF } from './encode';
 export type { EncodeQuality, EncodeVideoOptions, EncodeVideoResult, FrameSource, QualityPreset } from './encode';
 export { concatVideos } from './concat';
-export type { ConcatOptions, ConcatResult } from './concat';
+export type { AudioPlacement, ConcatClip, ConcatOptions, ConcatProgress, ConcatResult } from './concat';
 export { decodeFrames, decodeVideos, splitFrames } from './decode';
 export type { DecodedVideo, DecodeOptions } from './decode';
 export { streamVideoFrames } from './frame-stream';

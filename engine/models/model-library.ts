@@ -11,6 +11,7 @@ import { PACK_MANIFEST_FILE, type PackFormat, type TrainingStatus } from './pack
 import { PackManifest } from './pack-format';
 import type { ProgressListener } from './progress';
 import { ModelRegistry, type PackOrigin, type PackRecord, type PackStatus } from './registry';
+import { removeImportedPack } from './remove-pack';
 import { defaultShippedDirs, syncShipped } from './shipped';
 import { fullVerify, quickCheck, type CheckOutcome, type PackProblem } from './verification';
 
@@ -47,6 +48,8 @@ export interface PackSummary {
   importedAt: string;
   lastVerifiedAt: string | null;
   problem: string | null;
+  /** The manifest's provenance (status, source, commit, training facts) as registered. */
+  provenance: Record<string, unknown>;
 }
 
 export interface VerifyReport {
@@ -165,6 +168,25 @@ export class ModelLibrary {
     return { id, dir: stored.record.path, manifest, files: stored.record.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) };
   }
 
+  /**
+   * Removes an imported pack: its folder and its registry rows, all or nothing (remove-pack.ts).
+   * Shipped packs are read-only and refused.
+   */
+  async remove(id: string): Promise<PackSummary> {
+    const record = this.require(id);
+    if (record.source === 'shipped' || this.shippedIds.has(id)) {
+      throw inputError('MODEL_READ_ONLY', `model pack "${id}" ships with AIPROD Studio and is read-only: only imported packs can be removed`, { id });
+    }
+    await removeImportedPack(record, this.registry, this.paths);
+    return summarize({ record, verified: false });
+  }
+
+  /** Whether the registry holds pack `id` at folder `dir` (the render gate's question). */
+  isRegisteredAt(id: string, dir: string): boolean {
+    const record = this.registry.get(id);
+    return record !== undefined && path.resolve(record.path) === path.resolve(dir);
+  }
+
   private require(id: string): PackRecord {
     const record = this.registry.get(id);
     if (!record) throw inputError('MODEL_NOT_FOUND', `no model pack "${id}" in the library (see "aiprod models list")`, { id });
@@ -177,7 +199,10 @@ export class ModelLibrary {
 
   /** Saves a check's findings when they change anything; `hashed` marks a full verification. */
   private store(record: PackRecord, outcome: CheckOutcome, hashed: boolean): { record: PackRecord; verified: boolean } {
-    const problem = outcome.problems[0]?.message ?? null;
+    const found = outcome.problems[0]?.message ?? null;
+    // The cheap check repeats what the last verification found in fewer words ("was modified" for
+    // "was modified (SHA-256 differs ...)"): keep the fuller message.
+    const problem = !hashed && found !== null && record.problem?.startsWith(found) === true ? record.problem : found;
     const verifiedAt = hashed ? this.now().toISOString() : undefined;
     const changed =
       hashed || outcome.status !== record.status || problem !== record.problem || outcome.files.some((f, i) => f.state !== record.files[i]?.state);
@@ -206,5 +231,6 @@ function summarize({ record, verified }: { record: PackRecord; verified: boolean
     importedAt: record.importedAt,
     lastVerifiedAt: record.lastVerifiedAt,
     problem: record.problem,
+    provenance: record.provenance,
   };
 }

@@ -2,7 +2,7 @@
 // at file boundaries and at most every `intervalMs` in between. A listener that throws aborts the
 // step it reports on: callers rely on that to cancel an import.
 
-export type ProgressPhase = 'copy' | 'verify' | 'hash';
+export type ProgressPhase = 'upload' | 'copy' | 'verify' | 'hash';
 
 export interface ProgressEvent {
   phase: ProgressPhase;

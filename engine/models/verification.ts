@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { isAiprodError } from '../errors';
 import { checkInside, ruleForStats } from './file-safety';
-import { hashFile } from './hashing';
+import { hashFiles } from './hashing';
 import { checkExternalData } from './onnx/external-data';
 import { ProgressMeter, type ProgressListener } from './progress';
 import type { FileState, PackFileRecord, PackRecord, PackStatus } from './registry';
@@ -84,38 +84,59 @@ export async function quickCheck(record: PackRecord): Promise<CheckOutcome> {
   return { files, status, problems, verified: !needsRehash && problems.length === 0, needsRehash };
 }
 
-/** Re-hashes every file; also re-checks each ONNX model's external-data locations. */
+/**
+ * Re-hashes every file (in parallel, one file per core: see hashing.ts); also re-checks each ONNX
+ * model's external-data locations.
+ */
 export async function fullVerify(record: PackRecord, onProgress?: ProgressListener): Promise<CheckOutcome> {
   const meter = new ProgressMeter('verify', onProgress, {
     bytesTotal: record.files.reduce((sum, f) => sum + f.bytes, 0),
     filesTotal: record.files.length,
   });
-  const problems: PackProblem[] = [];
-  const files: PackFileRecord[] = [];
+  // First what lstat can tell (absent, a link, outside the pack), then the hashes of the rest.
+  const seen: { file: PackFileRecord; stats: Stats | null; rule: string | null }[] = [];
   for (const file of record.files) {
     const absolute = path.join(record.path, file.path);
-    meter.startFile(file.path);
     const stats = await lstatOrNull(absolute);
+    const rule = stats === null ? null : (ruleForStats(stats) ?? (await insideRule(record.path, absolute, file.path)));
+    seen.push({ file, stats, rule });
+  }
+  const toHash = seen.filter((s) => s.stats !== null && s.rule === null);
+  for (const s of seen) {
+    if (toHash.includes(s)) continue;
+    meter.startFile(s.file.path);
+    meter.endFile();
+  }
+  const digests = await hashFiles(
+    toHash.map((s) => path.join(record.path, s.file.path)),
+    {
+      onStart: (i) => meter.startFile(toHash[i]!.file.path),
+      onBytes: (_i, bytes) => meter.addBytes(bytes),
+      onDone: () => meter.endFile(),
+    },
+  );
+  const digestOf = new Map(toHash.map((s, i) => [s, digests[i]!] as const));
+
+  const problems: PackProblem[] = [];
+  const files: PackFileRecord[] = [];
+  for (const s of seen) {
+    const { file, stats, rule } = s;
     let next: PackFileRecord;
     let why: string | undefined;
     if (stats === null) next = { ...file, state: 'missing', seenBytes: null, seenMtimeMs: null };
-    else {
-      const rule = ruleForStats(stats) ?? (await insideRule(record.path, absolute, file.path));
-      if (rule !== null) {
-        next = { ...file, state: 'modified', seenBytes: stats.size, seenMtimeMs: stats.mtimeMs };
-        why = `now a ${rule}`;
-      } else {
-        const digest = await hashFile(absolute, meter);
-        const same = digest.sha256 === file.sha256;
-        // A shipped file's registered size came from stat, not from its checksum line: a match confirms it.
-        next = { ...file, state: same ? 'ok' : 'modified', seenBytes: stats.size, seenMtimeMs: stats.mtimeMs, bytes: same ? digest.bytes : file.bytes };
-        if (!same) why = 'SHA-256 differs from the registered one';
-      }
+    else if (rule !== null) {
+      next = { ...file, state: 'modified', seenBytes: stats.size, seenMtimeMs: stats.mtimeMs };
+      why = `now a ${rule}`;
+    } else {
+      const digest = digestOf.get(s)!;
+      const same = digest.sha256 === file.sha256;
+      // A shipped file's registered size came from stat, not from its checksum line: a match confirms it.
+      next = { ...file, state: same ? 'ok' : 'modified', seenBytes: stats.size, seenMtimeMs: stats.mtimeMs, bytes: same ? digest.bytes : file.bytes };
+      if (!same) why = 'SHA-256 differs from the registered one';
     }
     const problem = problemFor(record.id, next, why);
     if (problem) problems.push(problem);
     files.push(next);
-    meter.endFile();
   }
   for (const file of files) {
     if (file.state !== 'ok' || !file.path.toLowerCase().endsWith('.onnx')) continue;

@@ -53,6 +53,11 @@ export async function tarSource(file: string, label: string, gzipped: boolean, l
         ? pipeline(input, tap((c) => guard.addCompressed(c.length)), zlib.createGunzip(), tap((c) => guard.addExpanded(c.length)), (error) => error && fail(gzipError(label, error)))
         : pipeline(input, tap(() => {}), (error) => error && fail(error));
       chain.pipe(extract as unknown as NodeJS.WritableStream);
+      // An archive that ends inside an entry destroys that entry's stream, which its reader sees as
+      // a bare "Stream was destroyed": the extractor's own error says what happened.
+      extract.on('error', (error: Error) => {
+        if (!closing) fault ??= tarError(label, error);
+      });
       streams = [input, extract];
       try {
         for await (const entry of extract) {

@@ -77,6 +77,7 @@ function diskSource(files: DiskFile[], label: string, nameHint: string): PackSou
             const handle = await fsp.open(file.absolute, fs.constants.O_RDONLY | NO_FOLLOW);
             return [handle.createReadStream({ highWaterMark: 1 << 20 })];
           },
+          openHandle: () => fsp.open(file.absolute, fs.constants.O_RDONLY | NO_FOLLOW),
         };
       }
     },

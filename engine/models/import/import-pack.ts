@@ -23,6 +23,8 @@ export interface ImportOptions {
   replace?: boolean;
   onProgress?: ProgressListener;
   limits?: Partial<ArchiveLimits>;
+  /** Names the input in messages instead of its path (an upload staged under a temporary name). */
+  label?: string;
 }
 
 export interface ImportContext {
@@ -40,7 +42,7 @@ export interface ImportOutcome {
 
 export async function importPack(inputs: readonly string[], ctx: ImportContext, options: ImportOptions = {}): Promise<ImportOutcome> {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const source = await openPackSource(inputs, limits);
+  const source = await openPackSource(inputs, limits, options.label);
   try {
     await fs.mkdir(ctx.paths.staging, { recursive: true });
     await removeStaleStaging(ctx.paths.staging);

@@ -29,7 +29,8 @@ export async function sniffKind(file: string): Promise<Exclude<SourceKind, 'fold
   }
 }
 
-export async function openPackSource(paths: readonly string[], limits: ArchiveLimits): Promise<PackSource> {
+/** `label` names the input in messages instead of its path (staged uploads name what was dropped). */
+export async function openPackSource(paths: readonly string[], limits: ArchiveLimits, label?: string): Promise<PackSource> {
   if (paths.length === 0) throw inputError('USAGE', 'models import needs a pack folder, an archive or the pack files');
   const stats = await Promise.all(
     paths.map(async (p) => {
@@ -40,15 +41,15 @@ export async function openPackSource(paths: readonly string[], limits: ArchiveLi
       }
     }),
   );
-  if (paths.length === 1 && stats[0]!.isDirectory()) return folderSource(paths[0]!, paths[0]!);
+  if (paths.length === 1 && stats[0]!.isDirectory()) return folderSource(paths[0]!, label ?? paths[0]!);
   const folder = paths.find((_, i) => stats[i]!.isDirectory());
   if (folder !== undefined) throw inputError('USAGE', `${folder} is a folder: give one pack folder alone, one archive, or the pack's files`, { file: folder });
   if (paths.length === 1) {
     const file = paths[0]!;
     const kind = stats[0]!.isFile() ? await sniffKind(file) : 'files';
-    if (kind === 'zip') return zipSource(file, file, limits);
-    if (kind === 'tar' || kind === 'tar.gz') return tarSource(file, file, kind === 'tar.gz', limits);
-    if (ARCHIVE_NAME.test(file)) throw inputError('ARCHIVE_INVALID', `${file} is named like an archive but is not a zip, tar or gzip file`, { file });
+    if (kind === 'zip') return zipSource(file, label ?? file, limits);
+    if (kind === 'tar' || kind === 'tar.gz') return tarSource(file, label ?? file, kind === 'tar.gz', limits);
+    if (ARCHIVE_NAME.test(file)) throw inputError('ARCHIVE_INVALID', `${label ?? file} is named like an archive but is not a zip, tar or gzip file`, { file: label ?? file });
   }
   return looseFilesSource(paths.map((p) => path.normalize(p)));
 }

@@ -21,31 +21,84 @@ export async function freeBytes(dir: string): Promise<number> {
   return stats.bavail * stats.bsize;
 }
 
+/** Buffers of one file copy: one being read, one being hashed, the rest being written. */
+const COPY_BUFFERS = 4;
+const COPY_BLOCK_BYTES = 4 << 20;
+
+/**
+ * Copies an open file to another while hashing it, in one read pass: block N+1 is read and the
+ * blocks before N written (libuv's pool) while block N is hashed (this thread). The buffers are
+ * reused, so the copy pays no page faults for fresh memory.
+ */
+async function copyHandleHashing(src: fs.FileHandle, dst: fs.FileHandle, onBlock: (block: Buffer) => void): Promise<number> {
+  const buffers = Array.from({ length: COPY_BUFFERS }, () => Buffer.allocUnsafe(COPY_BLOCK_BYTES));
+  const writes: (Promise<void> | undefined)[] = new Array(COPY_BUFFERS);
+  const writeAll = async (buffer: Buffer, length: number, position: number): Promise<void> => {
+    for (let done = 0; done < length; ) {
+      const { bytesWritten } = await dst.write(buffer, done, length - done, position + done);
+      done += bytesWritten;
+    }
+  };
+  let position = 0;
+  let turn = 0;
+  try {
+    let reading = src.read(buffers[0]!, 0, COPY_BLOCK_BYTES, null);
+    for (;;) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) break;
+      const current = turn;
+      turn = (turn + 1) % COPY_BUFFERS;
+      // The next buffer's last write must be over before it is read into again.
+      await writes[turn];
+      reading = src.read(buffers[turn]!, 0, COPY_BLOCK_BYTES, null);
+      const block = buffers[current]!.subarray(0, bytesRead);
+      onBlock(block);
+      writes[current] = writeAll(buffers[current]!, bytesRead, position);
+      position += bytesRead;
+    }
+  } finally {
+    // Every write must settle before the handles close (a rejected one is rethrown below).
+    await Promise.allSettled(writes.filter((w) => w !== undefined));
+  }
+  await Promise.all(writes.filter((w) => w !== undefined));
+  return position;
+}
+
 /** Copies one entry to `root/entry.path` (never over an existing file), returning its digest. */
 export async function stageEntry(entry: SourceEntry, root: string, meter: ProgressMeter, budget: ByteBudget): Promise<FileDigest> {
   const dest = path.join(root, ...entry.path.split('/'));
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const hash = createHash('sha256');
   let bytes = 0;
+  const onChunk = (chunk: Buffer): void => {
+    budget.add(chunk.length);
+    hash.update(chunk);
+    bytes += chunk.length;
+    meter.addBytes(chunk.length);
+  };
   const handle = await fs.open(dest, 'wx', 0o644);
   try {
-    const stages = await entry.open();
-    await pipeline([
-      ...stages,
-      tap((chunk) => {
-        budget.add(chunk.length);
-        hash.update(chunk);
-        bytes += chunk.length;
-        meter.addBytes(chunk.length);
-      }),
-      // Written through the handle itself so it can be fsynced and closed here (a FileHandle write
-      // stream without autoClose would keep the handle referenced, and close() would never return).
-      new Writable({
-        write(chunk: Buffer, _encoding, callback) {
-          handle.write(chunk).then(() => callback(), callback);
-        },
-      }),
-    ]);
+    if (entry.openHandle !== undefined) {
+      const source = await entry.openHandle();
+      try {
+        await copyHandleHashing(source, handle, onChunk);
+      } finally {
+        await source.close();
+      }
+    } else {
+      const stages = await entry.open();
+      await pipeline([
+        ...stages,
+        tap(onChunk),
+        // Written through the handle itself so it can be fsynced and closed here (a FileHandle write
+        // stream without autoClose would keep the handle referenced, and close() would never return).
+        new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            handle.write(chunk).then(() => callback(), callback);
+          },
+        }),
+      ]);
+    }
     await handle.sync();
   } finally {
     await handle.close();

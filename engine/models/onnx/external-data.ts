@@ -20,12 +20,20 @@ export interface ExternalDataRef {
 }
 
 export async function readModelInfo(file: string, label: string, options?: StreamDecodeOptions): Promise<ModelInfo> {
+  let model: ModelInfo;
   try {
-    return (await decodeFile(file, ModelProtoType, options)) as unknown as ModelInfo;
+    model = (await decodeFile(file, ModelProtoType, options)) as unknown as ModelInfo;
   } catch (error) {
-    if (error instanceof ProtobufFormatError) throw inputError('ONNX_INVALID', `"${label}" is not a valid ONNX model: ${error.message}`, { file: label });
+    if (error instanceof ProtobufFormatError) throw inputError('ONNX_INVALID', `"${label}" is not a valid ONNX model: ${error.message}`, { file: label, rule: 'protobuf' });
     throw error;
   }
+  // A file cut short at a field boundary still decodes; what it lost shows as a missing graph or
+  // opset (ModelProto writes ir_version, graph, then opset_import).
+  if (model.graph === undefined) throw inputError('ONNX_INVALID', `"${label}" is not a valid ONNX model: it has no graph (truncated?)`, { file: label, rule: 'no graph' });
+  if (model.opsetImport.length === 0) {
+    throw inputError('ONNX_INVALID', `"${label}" is not a valid ONNX model: it has no opset_import (truncated?)`, { file: label, rule: 'no opset_import' });
+  }
+  return model;
 }
 
 /** Every tensor of the model that names external data, found in graphs, subgraphs and functions. */

@@ -83,7 +83,10 @@ class StreamDecoder {
       try {
         return type.toObject(type.decode(bytes), TO_OBJECT);
       } catch (error) {
-        throw new ProtobufFormatError(`${type.name} at byte ${start}: ${error instanceof Error ? error.message : String(error)}`);
+        const message = error instanceof Error ? error.message : String(error);
+        // protobufjs says "index out of range" when a field runs past the bytes it was given.
+        const early = /index out of range/.test(message) ? ' ends early (truncated?)' : '';
+        throw new ProtobufFormatError(`${type.name} at byte ${start}${early}: ${message}`);
       }
     }
     const out: Plain = {};

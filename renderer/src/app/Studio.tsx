@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { followProjectSaves } from '../stores';
 import { isDirty } from '../stores/project';
+import { ModelDropOverlay } from '../features/models/ModelDropOverlay';
+import { usePlayerShortcuts } from '../features/player/player-store';
 import { AppShell } from './AppShell';
 import { useStudio } from './context';
 import { pageForHash } from './pages';
@@ -22,7 +24,7 @@ function useHash(): string {
 function useProjectLifecycle(): void {
   const { api, stores } = useStudio();
   useEffect(() => followProjectSaves(api, stores.project), [api, stores.project]);
-  useStudioShortcuts(stores.project);
+  useStudioShortcuts(stores.project, usePlayerShortcuts());
   useEffect(() => {
     const onHide = (): void => {
       const state = stores.project.getState();
@@ -41,6 +43,8 @@ export function Studio() {
   return (
     <AppShell currentId={page.id}>
       <View />
+      {/* The whole window takes dropped model packs, whatever the page. */}
+      <ModelDropOverlay />
     </AppShell>
   );
 }

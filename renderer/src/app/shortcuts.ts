@@ -7,8 +7,8 @@ import type { ProjectStore } from '../stores/project';
 //   Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo (also inside text fields: typing is undone in steps),
 //   Ctrl+S save, Delete remove the selected shots, Alt+Left/Right move them.
 // Delete and Alt+arrows leave text fields, lists and sliders alone, and the audio clips handle
-// their own. Ctrl+Enter (render the shot in focus) and Space (play) act only when the render queue
-// and the player pass their actions in (ShortcutActions); until then those keys do nothing here.
+// their own. Ctrl+Enter (render the shot in focus), Space (play) and "," / "." (step one frame) act
+// only when the render queue and the player pass their actions in (ShortcutActions).
 
 /** Actions other features lend to the shortcuts. */
 export interface ShortcutActions {
@@ -16,6 +16,8 @@ export interface ShortcutActions {
   render?(): void;
   /** Space (outside text fields and buttons): play or pause the preview. */
   togglePlay?(): void;
+  /** "," and "." (outside text fields): the preview one frame back (-1) or forward (+1). */
+  stepFrame?(delta: -1 | 1): void;
 }
 
 function isTextEntry(target: EventTarget | null): boolean {
@@ -56,6 +58,10 @@ export function handleShortcut(event: KeyboardEvent, project: StoreApi<ProjectSt
   const onControl = event.target instanceof HTMLButtonElement || (event.target instanceof HTMLElement && event.target.dataset.shotId !== undefined);
   if (event.key === ' ' && !mod && !event.altKey && !onControl && actions.togglePlay !== undefined) {
     actions.togglePlay();
+    return true;
+  }
+  if ((event.key === ',' || event.key === '.') && !mod && !event.altKey && actions.stepFrame !== undefined) {
+    actions.stepFrame(event.key === ',' ? -1 : 1);
     return true;
   }
   if ((event.key === 'Delete' || event.key === 'Backspace') && !mod && !event.altKey && state.selection.length > 0) {

@@ -5,13 +5,15 @@ import { visibleFrames } from '../../stores/project-edits';
 import { shotById } from '../../stores/project-selectors';
 import { thumbnailKey } from '../../stores/thumbnails';
 import type { ReorderDrag } from './block-drag';
-import { framesForDelta } from './timeline-geometry';
+import { blockWidth, framesForDelta } from './timeline-geometry';
 
 interface ShotBlockProps {
   id: string;
   index: number;
   pxPerSecond: number;
   drag: ReorderDrag;
+  /** Px left empty before the block: the blocks a long timeline does not draw (Timeline.tsx). */
+  gapBefore?: number;
 }
 
 function seconds(frames: number, fps: number): string {
@@ -59,7 +61,7 @@ function TrimHandle({ id, edge, pxPerSecond }: { id: string; edge: 'in' | 'out';
  * A shot on the timeline, as wide as its trimmed length. Memoised and subscribed to its own shot
  * only: typing into one shot's prompt re-renders that block and no other.
  */
-export const ShotBlock = memo(function ShotBlock({ id, index, pxPerSecond, drag }: ShotBlockProps) {
+export const ShotBlock = memo(function ShotBlock({ id, index, pxPerSecond, drag, gapBefore = 0 }: ShotBlockProps) {
   const { stores } = useStudio();
   const shot = useStore(stores.project, (s) => shotById(s, id));
   const fps = useStore(stores.project, (s) => s.doc?.settings.fps ?? 8);
@@ -68,13 +70,13 @@ export const ShotBlock = memo(function ShotBlock({ id, index, pxPerSecond, drag 
   const focusTarget = useStore(stores.project, (s) => s.focusId === id || (s.focusId === null && index === 0));
   if (shot === undefined) return null;
   const frames = visibleFrames(shot);
-  const width = Math.max(2, (frames / fps) * pxPerSecond);
+  const width = blockWidth(frames, fps, pxPerSecond);
   const title = shot.name || `Shot ${index + 1}`;
   const label = `${title}, ${seconds(frames, fps)}${selected ? ', selected' : ''}`;
   return (
     <li
       className={`shot-block${selected ? ' selected' : ''}${shot.lastRender !== undefined ? ' rendered' : ''}`}
-      style={{ width }}
+      style={gapBefore > 0 ? { width, marginLeft: gapBefore } : { width }}
       data-shot-id={id}
       tabIndex={focusTarget ? 0 : -1}
       aria-label={label}

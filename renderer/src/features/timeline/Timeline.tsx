@@ -1,13 +1,15 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useStore } from 'zustand';
-import { useShallow } from 'zustand/react/shallow';
+import type { StoreApi } from 'zustand/vanilla';
 import { useStudio } from '../../app/context';
-import { totalSeconds } from '../../stores/project-edits';
+import { totalSeconds, visibleFrames } from '../../stores/project-edits';
+import type { ProjectStore } from '../../stores/project';
 import { canRedo, canUndo, shotIds } from '../../stores/project-selectors';
 import { AudioControls, AudioTrack } from './AudioTrack';
 import { createReorderDrag, type DropMarker } from './block-drag';
 import { focusShotBlock } from './focus';
 import { ShotBlock } from './ShotBlock';
+import { blockLefts, blockWidth, drawnIndexes, gapBetween, renderWindow } from './timeline-geometry';
 
 const ZOOM = { min: 16, max: 256, initial: 64 };
 
@@ -64,15 +66,98 @@ function TimelineToolbar({ pxPerSecond, setPxPerSecond }: { pxPerSecond: number;
 }
 
 /**
+ * The shot ids in timeline order, as the same array for as long as the ids are the same: a
+ * keystroke in a prompt changes the document, and with 500 shots a new array (and a shallow
+ * compare that copies both into Maps) at every change is measurable (npm run bench:ui).
+ */
+function useStableShotIds(project: StoreApi<ProjectStore>): readonly string[] {
+  const last = useRef<readonly string[]>([]);
+  const select = useCallback((s: ProjectStore): readonly string[] => {
+    const shots = s.doc?.shots ?? [];
+    const held = last.current;
+    if (shots.length === held.length && shots.every((shot, i) => shot.id === held[i])) return held;
+    last.current = shotIds(s);
+    return last.current;
+  }, []);
+  return useStore(project, select);
+}
+
+/** Timelines longer than this render only the blocks near the visible part (npm run bench:ui). */
+const WINDOW_ABOVE = 100;
+/** Blocks rendered beyond each side of the visible part. */
+const OVERSCAN_PX = 1200;
+/** The visible span is tracked in steps of this: scrolling re-renders the list now and then, not every frame. */
+const SPAN_STEP_PX = 400;
+
+/** The trimmed length of each shot, as the same array while the lengths stay the same. */
+function useStableLengths(project: StoreApi<ProjectStore>): readonly number[] {
+  const last = useRef<readonly number[]>([]);
+  const select = useCallback((s: ProjectStore): readonly number[] => {
+    const shots = s.doc?.shots ?? [];
+    const held = last.current;
+    if (shots.length === held.length && shots.every((shot, i) => visibleFrames(shot) === held[i])) return held;
+    last.current = shots.map(visibleFrames);
+    return last.current;
+  }, []);
+  return useStore(project, select);
+}
+
+/** The part of the list the scroller shows, in px from the list's left edge, in SPAN_STEP_PX steps. */
+function useVisibleSpan(scrollRef: RefObject<HTMLDivElement | null>, listRef: RefObject<HTMLOListElement | null>, enabled: boolean): { left: number; width: number } {
+  const [span, setSpan] = useState({ left: 0, width: 2 * OVERSCAN_PX });
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    const list = listRef.current;
+    if (!enabled || scroller === null || list === null) return;
+    let frame = 0;
+    const measure = (): void => {
+      frame = 0;
+      const visibleLeft = scroller.getBoundingClientRect().left + scroller.clientLeft - list.getBoundingClientRect().left;
+      const left = Math.floor(visibleLeft / SPAN_STEP_PX) * SPAN_STEP_PX;
+      const width = (Math.ceil(scroller.clientWidth / SPAN_STEP_PX) + 1) * SPAN_STEP_PX;
+      setSpan((held) => (held.left === left && held.width === width ? held : { left, width }));
+    };
+    const onChange = (): void => {
+      if (frame === 0) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    scroller.addEventListener('scroll', onChange, { passive: true });
+    const resize = new ResizeObserver(onChange);
+    resize.observe(scroller);
+    return () => {
+      scroller.removeEventListener('scroll', onChange);
+      resize.disconnect();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [scrollRef, listRef, enabled]);
+  return span;
+}
+
+/**
  * The timeline: shots as blocks sized by their length, reordered by dragging or with Alt+Left/Right,
  * selected by click (Shift: range, Ctrl: add), walked with the arrow keys; the audio track below.
  */
 export function Timeline() {
   const { stores } = useStudio();
-  const ids = useStore(stores.project, useShallow(shotIds));
+  const ids = useStableShotIds(stores.project);
   const [pxPerSecond, setPxPerSecond] = useState(ZOOM.initial);
   const [drop, setDrop] = useState<DropMarker | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // A long timeline renders a window of its blocks: those near the visible part, and the one in focus.
+  const windowed = ids.length > WINDOW_ABOVE;
+  const lengths = useStableLengths(stores.project);
+  const fps = useStore(stores.project, (s) => s.doc?.settings.fps ?? 8);
+  const focusId = useStore(stores.project, (s) => s.focusId);
+  const span = useVisibleSpan(scrollRef, listRef, windowed);
+  const geometry = useMemo(() => blockLefts(windowed ? lengths.map((frames) => blockWidth(frames, fps, pxPerSecond)) : []), [windowed, lengths, fps, pxPerSecond]);
+  const pinned = windowed && focusId !== null ? ids.indexOf(focusId) : -1;
+  const { first, last } = windowed ? renderWindow(geometry.lefts, span.left, span.width, OVERSCAN_PX) : { first: 0, last: ids.length - 1 };
+  // The blocks drawn, in order: the window, and the block in focus wherever it is (keyboard focus
+  // must be able to reach it), placed at its own left edge by a gap before it or after it.
+  const drawn = drawnIndexes(first, last, pinned);
+  const drawnIds = useRef<readonly string[]>([]);
+  drawnIds.current = drawn.map((i) => ids[i] ?? '');
   const drag = useMemo(
     () =>
       createReorderDrag(() => listRef.current, {
@@ -80,7 +165,17 @@ export function Timeline() {
           const { selection } = stores.project.getState();
           return selection.includes(id) ? selection : [id];
         },
-        move: (moving, toIndex) => stores.project.getState().moveShots(moving, toIndex),
+        move: (moving, dropAt) => {
+          // The drop index counts the drawn blocks (a long timeline draws a window of them): the
+          // shots land before the drawn block at that index, or after the last drawn one.
+          const state = stores.project.getState();
+          const staying = shotIds(state).filter((id) => !moving.includes(id));
+          const drawnStaying = drawnIds.current.filter((id) => !moving.includes(id));
+          const before = drawnStaying[dropAt];
+          const lastDrawn = drawnStaying[drawnStaying.length - 1];
+          const toIndex = before !== undefined ? staying.indexOf(before) : lastDrawn !== undefined ? staying.indexOf(lastDrawn) + 1 : staying.length;
+          state.moveShots(moving, toIndex);
+        },
         showDrop: setDrop,
       }),
     [stores.project],
@@ -116,16 +211,18 @@ export function Timeline() {
     <section className="panel timeline-panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
       <TimelineToolbar pxPerSecond={pxPerSecond} setPxPerSecond={setPxPerSecond} />
-      <div className="timeline-scroll">
+      <div className="timeline-scroll" ref={scrollRef}>
         <div className="track-row">
           <span className="track-label" aria-hidden="true">
             Video
           </span>
           <div className="track-lane">
-            <ol ref={listRef} className="shots" aria-label="Timeline" onKeyDown={onKeyDown}>
-              {ids.map((id, index) => (
-                <ShotBlock key={id} id={id} index={index} pxPerSecond={pxPerSecond} drag={drag} />
-              ))}
+            <ol ref={listRef} className="shots" aria-label="Timeline" onKeyDown={onKeyDown} style={windowed ? { paddingLeft: geometry.lefts[drawn[0] ?? 0] ?? 0, width: geometry.total } : undefined}>
+              {drawn.map((index, k) => {
+                const id = ids[index] as string;
+                const gap = windowed ? gapBetween(geometry.lefts, drawn[k - 1], index) : 0;
+                return <ShotBlock key={id} id={id} index={index} pxPerSecond={pxPerSecond} drag={drag} gapBefore={gap} />;
+              })}
             </ol>
             {drop !== null ? <span className="drop-marker" style={{ left: drop.x }} aria-hidden="true" /> : null}
             {ids.length === 0 ? <p className="muted empty">No shots yet: add one to start.</p> : null}
