@@ -26,7 +26,7 @@ describe('playbackPlan', () => {
       ['Gulls', 12, 8, 0, null],
       ['Shot 3', 20, 12, 0, '/media?project=%2Ffilms%2FMy%20harbour&file=renders%2Fc%2Fk.mp4'],
     ]);
-    expect(plan.audio).toEqual([{ clipId: 't', src: '/media?project=%2Ffilms%2FMy%20harbour&file=audio%2Ftone.wav', startSec: 0.5, durationSec: 2, gainDb: -6 }]);
+    expect(plan.audio).toEqual([{ clipId: 't', file: 'audio/tone.wav', src: '/media?project=%2Ffilms%2FMy%20harbour&file=audio%2Ftone.wav', startSec: 0.5, durationSec: 2, gainDb: -6 }]);
   });
 
   it('plays one shot alone, without the audio track, in the shot scope', () => {
