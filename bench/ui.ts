@@ -14,7 +14,7 @@
 //    SCROLL_FRAMES frames; the frame times are the intervals between requestAnimationFrame callbacks.
 // Prints the median and 95th percentile of each, the 500-shot figures against the 10-shot anchor
 // (ratio), and whether the median meets the 16 ms target.
-// Usage: tsx bench/ui.ts [--shots N] [--anchor N] [--trials N] [--scroll-frames N]
+// Usage: tsx bench/ui.ts [--shots N] [--anchor N] [--trials N] [--scroll-frames N] [--renderer-dir DIR]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     anchor: { type: 'string', default: '10' },
     trials: { type: 'string', default: '50' },
     'scroll-frames': { type: 'string', default: '120' },
+    /** A built renderer to measure instead of dist/renderer (to compare two builds). */
+    'renderer-dir': { type: 'string' },
   },
 });
 
@@ -301,7 +303,8 @@ function printRow(label: string, big: Stats, anchor: Stats, verdict: string): vo
 const inputVerdict = (s: Stats): string => `${s.median < TARGET_MS ? 'meets' : 'MISSES'} the ${TARGET_MS} ms target`;
 
 async function main(): Promise<void> {
-  ensureBuilt();
+  const rendererDir = values['renderer-dir'];
+  if (rendererDir === undefined) ensureBuilt();
   const home = await mkdtemp(path.join(os.tmpdir(), 'aiprod-bench-ui-home-'));
   const work = await mkdtemp(path.join(os.tmpdir(), 'aiprod-bench-ui-'));
   process.env.AIPROD_HOME = home;
@@ -310,7 +313,7 @@ async function main(): Promise<void> {
   try {
     await writeTimeline(path.join(work, 'anchor'), 'Anchor timeline', ANCHOR);
     await writeTimeline(path.join(work, 'long'), 'Long timeline', SHOTS);
-    host = await startHost();
+    host = await startHost(rendererDir === undefined ? {} : { rendererDir: path.resolve(rendererDir) });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,

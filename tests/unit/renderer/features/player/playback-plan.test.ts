@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Project, Shot } from '../../../../../electron/common/channels/projects';
-import { clampFrame, formatTime, localFrameAt, playbackPlan, renderTimeOf, samePlan, segmentAt } from '../../../../../renderer/src/features/player/playback-plan';
+import { clampFrame, formatTime, localFrameAt, planStillHolds, playbackPlan, renderTimeOf, samePlan, segmentAt } from '../../../../../renderer/src/features/player/playback-plan';
 
 function shot(id: string, extra: Partial<Shot> = {}): Shot {
   return { id, name: '', prompt: 'p', negativePrompt: '', seed: 1, seedLocked: true, tier: 'eco', model: 'aiprod-nano', durationFrames: 16, trimIn: 0, trimOut: 0, ...extra };
@@ -45,6 +45,24 @@ describe('playbackPlan', () => {
     const trimmed = { ...doc, shots: doc.shots.map((s, i) => (i === 0 ? { ...s, trimOut: 3 } : s)) };
     expect(samePlan(before, playbackPlan(prompted, folder, 'timeline', null))).toBe(true);
     expect(samePlan(before, playbackPlan(trimmed, folder, 'timeline', null))).toBe(false);
+  });
+
+  it('tells, without building a new plan, whether the one it has still holds', () => {
+    const plan = playbackPlan(doc, folder, 'timeline', null);
+    const edit = (i: number, patch: Partial<Shot>) => ({ ...doc, shots: doc.shots.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+    expect(planStillHolds(plan, folder, doc, folder, 'timeline', null)).toBe(true);
+    expect(planStillHolds(plan, folder, edit(0, { prompt: 'typed' }), folder, 'timeline', null)).toBe(true);
+    expect(planStillHolds(plan, folder, edit(0, { trimIn: 3 }), folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, edit(1, { lastRender: { jobId: 'n', output: 'renders/b/n.mp4' } }), folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, edit(1, { name: 'Terns' }), folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, { ...doc, shots: [doc.shots[1]!, doc.shots[0]!, doc.shots[2]!] }, folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, { ...doc, audio: [] }, folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, { ...doc, settings: { ...doc.settings, fps: 12 } }, folder, 'timeline', null)).toBe(false);
+    expect(planStillHolds(plan, folder, doc, '/films/other', 'timeline', null)).toBe(false);
+    // The shot scope: only the shot in focus counts.
+    const shotPlan = playbackPlan(doc, folder, 'shot', 'c');
+    expect(planStillHolds(shotPlan, folder, edit(0, { trimIn: 5 }), folder, 'shot', 'c')).toBe(true);
+    expect(planStillHolds(shotPlan, folder, doc, folder, 'shot', 'a')).toBe(false);
   });
 });
 
