@@ -46,6 +46,14 @@ function cpuPressure(): string {
   }
 }
 
+function autogroupLine(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1' ? 'on, CPU shared per session' : 'off';
+  } catch {
+    return 'n/a';
+  }
+}
+
 function machineLine(): string {
   return `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${cpuPressure()}`;
 }
@@ -195,12 +203,28 @@ async function main(): Promise<void> {
     const serial = await best(RUNS, () => hashFiles(files, { concurrency: 1 }));
     const parallel = await best(RUNS, () => hashFiles(files));
     const sums = await best(RUNS, async () => files.map(sha256sum), (r) => r.reduce((sum, x) => sum + x.cpuMs, 0));
+    // What this machine itself can run side by side right now: the same files, one sha256sum per core at once.
+    const sumsParallel = await best(
+      RUNS,
+      async () => {
+        const script = 'printf "%s\\0" "$@" | xargs -0 -P "$N" -n 1 sha256sum >/dev/null && times';
+        const run = spawnSync('bash', ['-c', script, 'bash', ...files], { encoding: 'utf8', env: { ...process.env, N: String(cores) } });
+        if (run.status !== 0) throw new Error(`sha256sum failed: ${run.stderr}`);
+        return childCpuMs(run.stdout.split('\n')[1] ?? '');
+      },
+      (cpuMs) => cpuMs,
+    );
     const speedup = serial.ms / parallel.ms;
     const total = each * count;
     console.log(`\n3. ${count} files of ${(each / MiB).toFixed(0)} MiB (best of ${RUNS})`);
     console.log(row('sha256sum one by one', total, sums));
-    console.log(row('engine, 1 thread', total, serial));
-    console.log(row(`engine, ${cores} threads`, total, parallel, `   ${speedup.toFixed(2)}x one thread (ideal ${cores}x: ${((100 * speedup) / cores).toFixed(0)} % of linear)`));
+    console.log(row(`sha256sum, ${cores} at once`, total, sumsParallel, `   ${(sums.ms / sumsParallel.ms).toFixed(2)}x one by one: what this machine gives ${cores} processes now`));
+    const busy = (t: { ms: number; cpuMs: number }) => `${(t.cpuMs / t.ms).toFixed(2)} cores busy`;
+    console.log(row('engine, 1 thread', total, serial, `   ${busy(serial)}`));
+    console.log(row(`engine, ${cores} threads`, total, parallel, `   ${busy(parallel)}   ${speedup.toFixed(2)}x one thread (ideal ${cores}x: ${((100 * speedup) / cores).toFixed(0)} % of linear)`));
+    // Linux shares the CPUs fairly between sessions (autogroups), not threads: on a shared machine
+    // more threads cannot take more than this session's share, which the line above shows.
+    console.log(`   (kernel autogroup scheduling: ${autogroupLine()})`);
     console.log(`\nat the end: ${machineLine()}`);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
