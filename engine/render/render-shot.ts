@@ -94,12 +94,16 @@ export async function renderShot(request: unknown, options: RenderShotOptions): 
 
   report('video', 0, 1);
   const encodeStarted = performance.now();
+  // A cancel that lands while ffmpeg runs is still a cancel (CANCELLED), not an ffmpeg failure.
   const encoded = await encodeVideo(video.frames, target.video, {
     width: video.width,
     height: video.height,
     fps: video.fps,
     overwrite: options.overwrite === true,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+  }).catch((error: unknown) => {
+    checkNotAborted(options.signal, 'while encoding');
+    throw error;
   });
   const videoEncodeMs = performance.now() - encodeStarted;
   report('video', 1, 1);

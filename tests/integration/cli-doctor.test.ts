@@ -41,11 +41,12 @@ describe('aiprod doctor --json', () => {
     expect(report.ok).toBe(true);
   });
 
-  it('exits 1 and names the problem when no renderable pack is found', async () => {
-    const run = await runCli(['doctor', '--json'], cliEnv(path.join(dir, 'home'), { AIPROD_PACKS_DIRS: path.join(dir, 'empty') }));
+  // The shipped pack is always there, so "nothing can render" comes from a missing ffmpeg.
+  it('exits 1 and names the problem when nothing can render', async () => {
+    const run = await runCli(['doctor', '--json'], cliEnv(path.join(dir, 'home'), { FFMPEG_BIN: path.join(dir, 'no-such-ffmpeg') }));
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as Doctor & { problems: string[] };
     expect(report.ok).toBe(false);
-    expect(report.problems.join(' ')).toContain('no renderable model pack');
+    expect(report.problems.join(' ')).toContain('ffmpeg');
   });
 });

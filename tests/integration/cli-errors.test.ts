@@ -62,7 +62,8 @@ describe('aiprod render refusals', () => {
     expect(run.stdout).toBe('');
     expect(stderrLines(run)).toHaveLength(1);
     expect(run.stderr).toContain('no-such-model');
-    expect(run.stderr).toContain(`available: ${TINY_PACK_ID}`);
+    expect(run.stderr).toMatch(new RegExp(`available: [^\\n]*${TINY_PACK_ID}`));
+    expect(run.stderr).toContain('aiprod-nano');
     expect(outputs()).toEqual([]);
   });
 
