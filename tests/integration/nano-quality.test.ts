@@ -58,6 +58,9 @@ async function renderAndJudge(prompt: string, seed: number): Promise<Rendered> {
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'aiprod-nano-quality-'));
+// renderShot opens the library (the pack's verification state): keep it out of the user's real one.
+const previousHome = process.env.AIPROD_HOME;
+process.env.AIPROD_HOME = path.join(scratch, 'home');
 
 beforeAll(async () => {
   const loaded = await loadPackJudge(pack.dir);
@@ -68,6 +71,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await releaseSessions();
+  if (previousHome === undefined) delete process.env.AIPROD_HOME;
+  else process.env.AIPROD_HOME = previousHome;
   rmSync(scratch, { recursive: true, force: true });
 });
 
