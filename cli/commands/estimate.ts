@@ -9,6 +9,7 @@ import { calibrate, usableCalibration } from '../../engine/cost/calibration';
 import { SqliteCalibrationStore } from '../../engine/cost/calibration-store';
 import { chooseDevice, gatherDeviceFacts, type EstimateDevice } from '../../engine/cost/device';
 import { estimateShot, resolveShot, type ShotEstimate } from '../../engine/cost/estimate';
+import { estimateJsonOf } from '../../engine/cost/estimate-json';
 import { fitReport, formatBytes, type FitReport } from '../../engine/cost/guard';
 import { footprintOf } from '../../engine/cost/pack-footprint';
 import { loadPricing, resolvePricingFile } from '../../engine/cost/pricing';
@@ -118,31 +119,9 @@ async function estimateCommandWithFlags(options: EstimateOptions, io: CliIO): Pr
   }
 }
 
-/** The --json object: the keys of DESIGN.md §3 first, never renamed. */
+/** The --json object: the engine's estimate JSON (DESIGN.md §3 keys first, never renamed), plus accuracy and the pricing file. */
 export function estimateJson(report: EstimateReport): Record<string, unknown> {
-  const { estimate: e, device, fit, accuracy } = report;
-  return {
-    seconds: e.seconds,
-    energyKWh: e.energyKWh,
-    cost: e.cost,
-    vramBytes: e.vramBytes,
-    executionProvider: e.executionProvider,
-    memoryKind: e.memoryKind,
-    ...(e.memoryKind === 'ram' ? { memoryNote: 'CPU render: vramBytes is the peak host RAM, not GPU memory' } : {}),
-    device: e.device,
-    ...(device.reason === undefined ? {} : { providerReason: device.reason }),
-    model: e.packId,
-    tier: e.tier,
-    steps: e.steps,
-    frames: e.frames,
-    upscale: e.upscale,
-    breakdown: e.breakdown,
-    power: e.power,
-    fit: { fits: fit.fits, ...(fit.freeBytes === undefined ? {} : { freeBytes: fit.freeBytes }), proposal: fit.proposal, ...(fit.message === undefined ? {} : { message: fit.message }) },
-    accuracy,
-    pricingFile: report.pricingFile,
-    warnings: e.warnings,
-  };
+  return { ...estimateJsonOf(report.estimate, report.device, report.fit), accuracy: report.accuracy, pricingFile: report.pricingFile };
 }
 
 function humanText(report: EstimateReport): string {
