@@ -1,7 +1,7 @@
 import { inputError } from '../errors';
 
-// The engine's seeded generator: xoshiro128** 1.1 (Blackman & Vigna, https://prng.di.unimi.it/xoshiro128starstar.c)
-// with its 128-bit state filled from SplitMix64 (https://prng.di.unimi.it/splitmix64.c) run on the
+// The engine's seeded generator: xoshiro128** 1.1 (Blackman & Vigna, reference xoshiro128starstar.c)
+// with its 128-bit state filled from SplitMix64 (reference splitmix64.c) run on the
 // 53-bit seed, as the xoshiro authors recommend. Normals come from the Box-Muller transform.
 //
 // Why these: both are small, public, reference-documented algorithms whose outputs a test (or another

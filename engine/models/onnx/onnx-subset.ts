@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 
-// The subset of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, proto2) needed to
+// The subset of onnx.proto (onnx/onnx.proto of the ONNX project, proto2) needed to
 // find every tensor's data location: the model, its graphs (including subgraphs held by node
 // attributes and by functions), tensors and their external_data entries. Tensor payloads (raw_data,
 // float_data, ...) are deliberately absent, so the decoder skips them without reading them.
